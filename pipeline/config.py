@@ -1,0 +1,28 @@
+"""Run configuration: every knob of a run, with its default, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pipeline.resources import MODELS_DIR
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What a run depends on besides its input files. Recorded in ``manifest.json``."""
+
+    seed: int = 42
+    window_words: int = 120
+    models_dir: Path = field(default=MODELS_DIR)
+
+    def __post_init__(self) -> None:
+        if self.window_words < 10:
+            raise ValueError(f"window_words must be at least 10, got {self.window_words}")
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["models_dir"] = str(self.models_dir)
+        return data

@@ -1,0 +1,522 @@
+"""Ingest: read the researcher's transcript files into transcripts and speaker turns.
+
+The one stage that reads input files. Every transcript keeps its normalised source text
+(NFC, ``\\n`` line ends, invisible characters removed); every turn keeps offsets into it such
+that ``transcript.text[turn.start:turn.end] == turn.text``.
+
+Formats: ``.txt``/``.md`` (speaker-labelled lines, see :mod:`pipeline.speakers`), ``.docx``
+(paragraphs and Speaker | Utterance tables), ``.vtt``/``.srt`` (cues merged into turns),
+``.csv``/``.xlsx`` (one row per turn).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import speakers as sp
+from pipeline.errors import InputFileError, UsageError
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+SUBTITLE_SUFFIXES = frozenset({".vtt", ".srt"})
+TABLE_SUFFIXES = frozenset({".csv", ".xlsx"})
+SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx"}
+IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license", "license.txt", ".ds_store"})
+
+SPEAKER_COLUMNS = ("speaker", "pembicara", "penutur", "nama", "pelaku", "sumber")
+TEXT_COLUMNS = ("text", "teks", "ucapan", "utterance", "isi", "transkrip", "kutipan", "jawaban")
+TRANSCRIPT_COLUMNS = ("transcript", "transkrip_id", "transcript_id", "wawancara", "dokumen",
+                      "informan", "file")
+ROLE_COLUMNS = ("role", "peran")
+INTERVIEWER_ROLES = frozenset({"interviewer", "peneliti", "pewawancara", "penanya", "p", "q"})
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One interview. ``text`` is the normalised source text all offsets point into."""
+
+    transcript_id: str
+    source: str
+    format: str
+    encoding: str
+    sha256: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn; ``text == transcript.text[start:end]``."""
+
+    transcript_id: str
+    turn: int
+    speaker: str
+    role: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What ingest found: transcripts, their turns, and what it had to say about the files."""
+
+    transcripts: tuple[Transcript, ...]
+    turns: tuple[Turn, ...]
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------- discovery
+
+
+def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Supported files under ``inputs`` (recursive), with the name each is reported by.
+
+    Returns ``(files, warnings)``; unsupported files are skipped with a warning.
+    Raises :class:`UsageError` for a missing path, or when nothing usable is found.
+    """
+    found: list[tuple[Path, str]] = []
+    warnings: list[str] = []
+    for raw in inputs:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(
+                f"input not found: {raw}",
+                fix="Check the path, or run without INPUT to use corpus/.",
+            )
+        if path.is_file():
+            if path.suffix.lower() not in SUPPORTED:
+                warnings.append(f"{raw}: skipped, unsupported file type '{path.suffix}'")
+                continue
+            found.append((path, str(raw)))
+            continue
+        seen_dirs: set[Path] = set()
+        for sub in sorted(_walk(path, seen_dirs)):
+            name = sub.name.lower()
+            if name.startswith((".", "~$")) or name in IGNORED_NAMES:
+                continue
+            shown = str(Path(raw) / sub.relative_to(path))
+            if sub.suffix.lower() in SUPPORTED:
+                found.append((sub, shown))
+            elif sub.suffix:
+                warnings.append(f"{shown}: skipped, unsupported file type '{sub.suffix}'")
+    if not found:
+        listed = ", ".join(str(p) for p in inputs)
+        raise UsageError(
+            f"no transcripts found in {listed}",
+            fix=f"tematik reads {', '.join(sorted(SUPPORTED))} files.",
+        )
+    return found, warnings
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterable[Path]:
+    real = folder.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            yield from _walk(entry, seen)
+        elif entry.is_file():
+            yield entry
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Bytes to normalised text: returns ``(text, encoding)``.
+
+    UTF-8 (with or without BOM), UTF-16 with BOM, then cp1252 and latin-1 as fallbacks.
+    """
+    if not data.strip():
+        raise InputFileError(path, "the file is empty", fix="Export the transcript again.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    else:
+        sample = data[:4096]
+        if sample.count(b"\x00") > len(sample) // 4:
+            even = sample[0::2].count(b"\x00")
+            odd = sample[1::2].count(b"\x00")
+            if max(even, odd) > len(sample) // 3:
+                encoding = "utf-16-le" if odd > even else "utf-16-be"
+                text = data.decode(encoding, errors="replace")
+            else:
+                raise _binary(path)
+        else:
+            text, encoding = _decode_8bit(data)
+    if _looks_binary(text):
+        raise _binary(path)
+    return normalise_text(text), encoding
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    controls = sum(
+        1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v"
+    )
+    return controls > max(2, len(sample) // 100)
+
+
+def _binary(path: str) -> InputFileError:
+    return InputFileError(
+        path,
+        "this is not a text file (binary data)",
+        fix="Save the transcript as .txt (UTF-8), .docx, .vtt/.srt, .csv or .xlsx.",
+    )
+
+
+def normalise_text(text: str) -> str:
+    """NFC, ``\\n`` line ends, no invisible characters, odd spaces made plain."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    return unicodedata.normalize("NFC", text)
+
+
+# ----------------------------------------------------------------------------- readers
+
+
+def ingest(inputs: Sequence[Path]) -> Corpus:
+    """Read every supported file under ``inputs``; a bad file is skipped with a warning.
+
+    Raises :class:`UsageError` when no path exists or no file is usable, and
+    :class:`InputFileError` when every file failed (the first failure is named).
+    """
+    files, warnings = find_files(inputs)
+    transcripts: list[Transcript] = []
+    turns: list[Turn] = []
+    skipped: list[str] = []
+    errors: list[InputFileError] = []
+    used_ids: set[str] = set()
+    for path, shown in files:
+        try:
+            read = read_file(path, shown)
+        except InputFileError as exc:
+            errors.append(exc)
+            skipped.append(str(exc))
+            continue
+        for transcript, raw_turns, notes in read:
+            tid = _unique_id(transcript.transcript_id, used_ids)
+            transcript = _with_id(transcript, tid)
+            transcripts.append(transcript)
+            warnings.extend(f"{shown}: {note}" for note in notes)
+            if not any(t.role == sp.INFORMANT for t in raw_turns):
+                warnings.append(f"{shown}: no informant turns found; it gives no passages")
+            for i, t in enumerate(raw_turns):
+                turns.append(Turn(tid, i, t.speaker, t.role, t.start, t.end,
+                                  transcript.text[t.start : t.end]))
+    if not transcripts and errors:
+        raise errors[0]
+    log.info("ingested %d transcripts, %d turns", len(transcripts), len(turns))
+    return Corpus(tuple(transcripts), tuple(turns), tuple(warnings), tuple(skipped))
+
+
+def _unique_id(tid: str, used: set[str]) -> str:
+    candidate, n = tid, 2
+    while candidate in used:
+        candidate = f"{tid}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _with_id(t: Transcript, tid: str) -> Transcript:
+    return Transcript(tid, t.source, t.format, t.encoding, t.sha256, t.text, t.metadata)
+
+
+def slug(name: str) -> str:
+    """A transcript id from a file name: lowercase, ASCII-safe, stable."""
+    norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    norm = re.sub(r"[^A-Za-z0-9]+", "-", norm).strip("-").lower()
+    return norm or "transkrip"
+
+
+Read = list[tuple[Transcript, tuple[sp.RawTurn, ...], tuple[str, ...]]]
+
+
+def read_file(path: Path, shown: str) -> Read:
+    """Read one file into one or more transcripts (a table may hold several)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(shown, f"cannot be read ({exc.strerror})",
+                             fix="Check the file's permissions.") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    fmt = suffix.lstrip(".")
+    tid = slug(path.stem)
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = decode(data, shown)
+        parsed = sp.parse_turns(text)
+        return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
+                 parsed.turns, parsed.warnings)]
+    if suffix in SUBTITLE_SUFFIXES:
+        raw, encoding = decode(data, shown)
+        text, voices = subtitles_to_text(raw)
+        parsed = sp.parse_turns(text, speakers=voices)
+        return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
+                 parsed.turns, parsed.warnings)]
+    if suffix == ".docx":
+        text, names = docx_to_text(data, shown)
+        parsed = sp.parse_turns(text, speakers=names)
+        return [(Transcript(tid, shown, fmt, "docx", digest, text, parsed.metadata),
+                 parsed.turns, parsed.warnings)]
+    frame, encoding = _read_table(data, shown, suffix)
+    return [
+        (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest, text,
+                    {}), turns, ())
+        for key, text, turns in table_to_turns(frame, shown)
+    ]
+
+
+_TIMING_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*")
+_VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG_RE = re.compile(r"</?[^>\n]{1,40}>")
+
+
+def subtitles_to_text(raw: str) -> tuple[str, frozenset[str]]:
+    """WebVTT/SRT cues to labelled lines; consecutive cues of one voice become one turn."""
+    lines_out: list[str] = []
+    voices: set[str] = set()
+    current: str | None = None
+    blocks = re.split(r"\n\s*\n", raw)
+    for block in blocks:
+        rows = block.strip("\n").split("\n")
+        timing = next((i for i, row in enumerate(rows) if _TIMING_RE.match(row)), None)
+        if timing is None:
+            continue
+        cue = " ".join(row.strip() for row in rows[timing + 1 :] if row.strip())
+        voice = _VOICE_RE.search(cue)
+        cue = " ".join(_TAG_RE.sub("", cue).split())
+        if not cue:
+            continue
+        if voice:
+            name = " ".join(voice.group(1).split())
+            voices.add(name)
+            if name != current:
+                lines_out.append(f"{name}: {cue}")
+                current = name
+                continue
+        elif sp.LINE_LABEL_RE.match(cue):
+            current = None
+        lines_out.append(cue)
+    return "\n".join(lines_out) + "\n", frozenset(voices)
+
+
+def docx_to_text(data: bytes, shown: str) -> tuple[str, frozenset[str]]:
+    """Body paragraphs and tables of a Word file, in order, as labelled lines.
+
+    Headers, footers and page numbers live outside the body and are ignored. A table of
+    two or more columns is read as Speaker | Utterance rows.
+    """
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputFileError(
+            shown, f"not a readable Word file ({exc.__class__.__name__})",
+            fix="Open it in Word or LibreOffice and save it again as .docx.",
+        ) from exc
+    except Exception as exc:  # python-docx raises its own PackageNotFoundError, lxml errors
+        raise InputFileError(
+            shown, f"not a readable Word file ({exc.__class__.__name__}: {exc})",
+            fix="Open it in Word or LibreOffice and save it again as .docx.",
+        ) from exc
+    out: list[str] = []
+    names: set[str] = set()
+    for block in document.iter_inner_content():
+        if not isinstance(block, Table):
+            out.append(block.text)
+            continue
+        for row in block.rows:
+            cells, seen = [], set()
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text.strip())
+            if len(cells) < 2:
+                out.extend(cells)
+                continue
+            who, said = cells[0], "\n".join(c for c in cells[1:] if c)
+            if who.lower() in SPEAKER_COLUMNS or not said:
+                continue
+            if who and len(who) <= 80:
+                names.add(" ".join(who.split()))
+                out.append(f"{' '.join(who.split())}: {said}")
+            else:
+                out.append(said)
+    return normalise_text("\n".join(out)) + "\n", frozenset(names)
+
+
+def _read_table(data: bytes, shown: str, suffix: str) -> tuple[pd.DataFrame, str]:
+    if suffix == ".xlsx":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+            raise InputFileError(
+                shown, f"not a readable Excel workbook ({exc.__class__.__name__})",
+                fix="Open it in Excel or LibreOffice and save it again as .xlsx.",
+            ) from exc
+        return frame, "xlsx"
+    text, encoding = decode(data, shown)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputFileError(
+            shown, f"malformed CSV ({str(exc).splitlines()[0]})",
+            line=int(line.group(1)) if line else None,
+            fix="Check the quotes on that line, or save the sheet again as CSV (UTF-8).",
+        ) from exc
+    return frame, encoding
+
+
+def _find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
+    lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def table_to_turns(
+    frame: pd.DataFrame, shown: str
+) -> list[tuple[str, str, tuple[sp.RawTurn, ...]]]:
+    """Rows of (speaker, text) to composed transcripts: ``[(key, text, turns)]``."""
+    text_col = _find_column(frame, TEXT_COLUMNS)
+    speaker_col = _find_column(frame, SPEAKER_COLUMNS)
+    if text_col is None or speaker_col is None:
+        missing = "text" if text_col is None else "speaker"
+        present = ", ".join(str(c) for c in frame.columns) or "(none)"
+        wanted = TEXT_COLUMNS if text_col is None else SPEAKER_COLUMNS
+        raise InputFileError(
+            shown, f"no {missing} column; the columns present are: {present}",
+            fix=f"Name the {missing} column one of: {', '.join(wanted)}.",
+        )
+    key_col = _find_column(frame, TRANSCRIPT_COLUMNS)
+    role_col = _find_column(frame, ROLE_COLUMNS)
+    groups: dict[str, list[tuple[str, str | None, str]]] = {}
+    for _, row in frame.iterrows():
+        said = normalise_text(str(row[text_col])).strip()
+        if not said:
+            continue
+        key = str(row[key_col]).strip() if key_col else ""
+        role = None
+        if role_col:
+            value = str(row[role_col]).strip().lower()
+            role = sp.INTERVIEWER if value in INTERVIEWER_ROLES else sp.INFORMANT
+        who = " ".join(normalise_text(str(row[speaker_col])).split())
+        groups.setdefault(key, []).append((who, role, said))
+    single = len(groups) == 1
+    return [("" if single else key, *compose_turns(rows)) for key, rows in groups.items()]
+
+
+def compose_turns(
+    rows: Sequence[tuple[str, str | None, str]],
+) -> tuple[str, tuple[sp.RawTurn, ...]]:
+    """Write ``(speaker, role, text)`` rows as ``Speaker: text`` lines, with offsets.
+
+    Consecutive rows of one speaker continue the same turn. Roles missing from the rows
+    are assigned from the labels and from who asks the questions.
+    """
+    parts: list[str] = []
+    pos = 0
+    spans: list[tuple[str, str | None, int, int]] = []
+    for who, role, said in rows:
+        if spans and spans[-1][0] == who and who:
+            parts.append("\n")
+            pos += 1
+            start = spans.pop()[2]
+        else:
+            if parts:
+                parts.append("\n\n")
+                pos += 2
+            label = f"{who}: " if who else ""
+            parts.append(label)
+            pos += len(label)
+            start = pos
+        parts.append(said)
+        pos += len(said)
+        spans.append((who, role, start, pos))
+    text = "".join(parts) + "\n"
+    labelled = [(who, text[start:end]) for who, _, start, end in spans]
+    guessed = sp.assign_roles([lab for lab, _ in labelled], sp.question_share(labelled))
+    turns = tuple(
+        sp.RawTurn(who or "Informan", role or guessed.get(who, sp.INFORMANT), start, end)
+        for who, role, start, end in spans
+    )
+    return text, turns
+
+
+def transcripts_frame(transcripts: Sequence[Transcript], turns: Sequence[Turn]) -> pd.DataFrame:
+    """The ``transcripts`` table.
+
+    Columns: transcript_id, source, format, encoding, sha256, informant, role, unit, date,
+    place, metadata (JSON of every header field), n_turns, n_informant_turns, text.
+    """
+    import json
+
+    n_turns: dict[str, int] = {}
+    n_inf: dict[str, int] = {}
+    for t in turns:
+        n_turns[t.transcript_id] = n_turns.get(t.transcript_id, 0) + 1
+        n_inf[t.transcript_id] = n_inf.get(t.transcript_id, 0) + (t.role == sp.INFORMANT)
+    rows = [
+        {
+            "transcript_id": t.transcript_id, "source": t.source, "format": t.format,
+            "encoding": t.encoding, "sha256": t.sha256,
+            **{k: t.metadata.get(k, "") for k in ("informant", "role", "unit", "date", "place")},
+            "metadata": json.dumps(t.metadata, ensure_ascii=False, sort_keys=True),
+            "n_turns": n_turns.get(t.transcript_id, 0),
+            "n_informant_turns": n_inf.get(t.transcript_id, 0),
+            "text": t.text,
+        }
+        for t in transcripts
+    ]
+    columns = ["transcript_id", "source", "format", "encoding", "sha256", "informant", "role",
+               "unit", "date", "place", "metadata", "n_turns", "n_informant_turns", "text"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def turns_frame(turns: Sequence[Turn]) -> pd.DataFrame:
+    """The ``turns`` table. Columns: transcript_id, turn, speaker, role, start, end, text."""
+    columns = ["transcript_id", "turn", "speaker", "role", "start", "end", "text"]
+    return pd.DataFrame([t.__dict__ for t in turns], columns=columns)

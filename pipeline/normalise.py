@@ -1,0 +1,290 @@
+"""Normalise: passages to tokens, keeping the speaker's words, the standard form and the stem.
+
+Word normalisation is a list of small ``str -> str`` steps composed once
+(:func:`make_pipeline`): lowercase, drop a hyphenated clitic, map spoken forms to standard
+ones (``gak`` -> ``tidak``), undo spoken affixes (``ngurusin`` -> ``urus``), and reduce
+reduplication (``pegawai-pegawai`` -> ``pegawai``). Stems come from Sastrawi, cached per word
+type. Fillers, stop words and punctuation are kept in the table but marked, so evidence can
+always be shown in the speaker's own words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import cast
+
+import pandas as pd
+from spacy.lang.id import Indonesian
+from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
+
+from pipeline.resources import Lexicon
+from pipeline.segment import Passage
+
+log = logging.getLogger(__name__)
+
+CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
+TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
+KINDS = ("word", "stop", "filler", "clitic", "number", "punct")
+
+_ALPHA_RE = re.compile(r"[^\W\d_]")
+_DIGIT_RE = re.compile(r"\d")
+_VOWELS = "aeiou"
+
+Step = Callable[[str], str]
+
+
+def make_pipeline(*steps: Step) -> Step:
+    """Compose ``str -> str`` steps, applied left to right."""
+    return lambda text: reduce(lambda acc, step: step(acc), steps, text)
+
+
+class _Defaults(Indonesian.Defaults):  # type: ignore[misc,valid-type]
+    # spaCy's 16,000 Indonesian exceptions list reduplicated words one by one (2 s to load);
+    # we keep every hyphenated word whole instead, and add our own abbreviations.
+    tokenizer_exceptions = BASE_EXCEPTIONS
+
+
+class _Indonesian(Indonesian):  # type: ignore[misc,no-untyped-call]
+    lang = "id"
+    Defaults = _Defaults
+
+
+def make_tokenizer(abbreviations: Iterable[str] = ()) -> Tokenizer:
+    """spaCy's Indonesian tokenizer, tuned: hyphenated words (``kata-katanya``, ``e-KTP``)
+    stay whole and abbreviations (``Kab.``, ``S.Sos.``, ``dll.``) are one token."""
+    nlp: Language = _Indonesian()
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
+    probe = "kata-kata Kata-Kata e-KTP"
+    infixes = [
+        p for p in _Defaults.infixes
+        if not any(m.group() == "-" for m in re.finditer(p, probe))
+    ]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for abbr in abbreviations:
+        tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+    return tokenizer
+
+
+@dataclass(frozen=True)
+class WordForm:
+    norm: str
+    stem: str
+    kind: str
+
+
+class Normaliser:
+    """Turns text into (surface, norm, stem, kind) tokens using one :class:`Lexicon`.
+
+    Build once per run: it holds the tokenizer, the stemmer and per-word caches.
+    """
+
+    def __init__(self, lexicon: Lexicon, *, extra_stopwords: Iterable[str] = ()) -> None:
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        self.lexicon = lexicon
+        factory = StemmerFactory()
+        self._dictionary = frozenset(w for w in factory.get_words() if w)
+        self._stemmer = factory.create_stemmer()
+        self.tokenizer = make_tokenizer(lexicon.abbreviations)
+        stop = set(_Defaults.stop_words) | lexicon.stopwords_extra | set(extra_stopwords)
+        self.stopwords = frozenset(stop - lexicon.keep)
+        self.word = make_pipeline(
+            str.lower, strip_clitic, self._colloquial, self._spoken_affixes, self._colloquial
+        )
+        self._forms: dict[str, WordForm] = {}
+        self._stems: dict[str, str] = {}
+        self._phrases = self._index_phrases(lexicon.phrases)
+
+    # -- word level ----------------------------------------------------------------------
+
+    def _colloquial(self, word: str) -> str:
+        return self.lexicon.colloquial.get(word, word)
+
+    def _known(self, word: str) -> bool:
+        return word in self._dictionary or word in self.lexicon.colloquial
+
+    def _spoken_affixes(self, word: str) -> str:
+        """``ngurusin`` -> ``urus``, ``nyari`` -> ``cari``, ``dibikinin`` -> ``bikin``."""
+        if len(word) < 5 or self._known(word) or "-" in word:
+            return word
+        bases = [word]
+        if word.endswith("in"):
+            bases.append(word[:-2])
+        for base in bases:
+            for root in _spoken_roots(base):
+                if len(root) >= 3 and self._known(root):
+                    return self._colloquial(root)
+        return word
+
+    def stem(self, norm: str) -> str:
+        cached = self._stems.get(norm)
+        if cached is not None:
+            return cached
+        if "-" in norm:
+            parts = [p for p in norm.split("-") if p]
+            first = self._stemmer.stem(parts[0]) if parts else norm
+            if len(parts) == 2 and (parts[1].startswith(parts[0]) or
+                                    self._stemmer.stem(parts[1]) == first):
+                result = first or norm  # reduplication: pegawai-pegawai, kata-katanya
+            else:
+                result = norm
+        elif len(norm) <= 3 or not norm.isalpha():
+            result = norm
+        else:
+            result = self._stemmer.stem(norm) or norm
+        self._stems[norm] = result
+        return result
+
+    def form(self, surface: str) -> WordForm:
+        """Norm, stem and kind of one token's surface form (cached per word type)."""
+        cached = self._forms.get(surface)
+        if cached is not None:
+            return cached
+        lower = surface.lower()
+        if not _ALPHA_RE.search(surface):
+            kind = "number" if _DIGIT_RE.search(surface) else "punct"
+            result = WordForm(lower, lower, kind)
+        elif surface.startswith("-") and lower.lstrip("-") in CLITICS:
+            result = WordForm(lower.lstrip("-"), lower.lstrip("-"), "clitic")
+        elif lower in self.lexicon.fillers:
+            result = WordForm(lower, lower, "filler")
+        else:
+            norm = self.word(surface)
+            stem = self.stem(norm)
+            if norm in self.lexicon.fillers:
+                kind = "filler"
+            elif norm in self.stopwords or lower in self.stopwords or (
+                stem in self.stopwords and norm not in self.lexicon.keep
+            ):
+                kind = "stop"
+            elif not _ALPHA_RE.search(norm) or len(norm) < 2:
+                kind = "punct"
+            else:
+                kind = "word"
+            result = WordForm(norm, stem, kind)
+        self._forms[surface] = result
+        return result
+
+    # -- phrases ---------------------------------------------------------------------------
+
+    def _index_phrases(
+        self, phrases: Sequence[tuple[str, str]]
+    ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, term in phrases:
+            stems = tuple(self.stem(self.word(w)) for w in phrase.split())
+            if stems:
+                index.setdefault(stems[0], []).append((stems, term))
+        for options in index.values():
+            options.sort(key=lambda opt: -len(opt[0]))
+        return index
+
+    # -- text level ------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> list[tuple[int, int, str, WordForm]]:
+        """(start, end, surface, form) of every token in ``text``; offsets index ``text``."""
+        return self._analyse(self.tokenizer(text))
+
+    def _analyse(self, doc: Doc) -> list[tuple[int, int, str, WordForm]]:
+        out = []
+        for tok in doc:
+            surface = tok.text
+            if surface.isspace():
+                continue
+            start = tok.idx
+            out.append((start, start + len(surface), surface, self.form(surface)))
+        return out
+
+    def terms(self, forms: Sequence[WordForm]) -> list[str]:
+        """The modelling term of each token: its stem, a phrase id on a phrase's first token,
+        and ``""`` for tokens that are not modelled (fillers, stop words, punctuation, the
+        later words of a phrase)."""
+        terms = [f.stem if f.kind == "word" else "" for f in forms]
+        slots = [i for i, f in enumerate(forms) if f.kind in ("word", "stop")]
+        stems = [forms[i].stem for i in slots]
+        j = 0
+        while j < len(slots):
+            matched = 0
+            for words, term in self._phrases.get(stems[j], ()):
+                n = len(words)
+                if tuple(stems[j : j + n]) == words:
+                    terms[slots[j]] = term
+                    for k in range(j + 1, j + n):
+                        terms[slots[k]] = ""
+                    matched = n
+                    break
+            j += matched or 1
+        return terms
+
+    def normalise(self, text: str) -> str:
+        """Standard forms of the words in ``text``, fillers dropped, joined by spaces."""
+        return " ".join(
+            f.norm for _, _, _, f in self.tokenize(text) if f.kind in ("word", "stop")
+        )
+
+
+def strip_clitic(word: str) -> str:
+    """``SKPD-nya`` -> ``SKPD``; ``e-KTP-lah`` -> ``e-KTP``. Unhyphenated clitics are left to
+    the stemmer, which knows whether ``-nya`` is part of the word."""
+    if "-" in word:
+        head, _, tail = word.rpartition("-")
+        if head and tail.lower() in CLITICS:
+            return head
+    return word
+
+
+def _spoken_roots(word: str) -> Iterator[str]:
+    """Candidate roots under spoken Jakarta-style prefixes (``nge-``, ``ng-``, ``ny-``...)."""
+    if word.startswith("di"):
+        yield word[2:]
+    if word.startswith("nge"):
+        yield word[3:]
+    if word.startswith("ng"):
+        yield word[2:]
+        yield "k" + word[2:]
+    if word.startswith("ny"):
+        yield "c" + word[2:]
+        yield "s" + word[2:]
+    if len(word) > 2 and word[1] in _VOWELS:
+        if word[0] == "n":
+            yield "t" + word[1:]
+        if word[0] == "m":
+            yield "p" + word[1:]
+
+
+def normalise(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFrame:
+    """The ``tokens`` table: one row per token of every passage.
+
+    Columns: passage_id, i (position in the passage), start, end (offsets into the
+    transcript's source text), surface (as spoken), norm (standard form), stem, kind (one of
+    word, stop, filler, clitic, number, punct), term (what topic models and coders count;
+    ``""`` when not modelled).
+    """
+    columns: dict[str, list[object]] = {c: [] for c in TOKEN_COLUMNS}
+    texts = (p.text for p in passages)
+    for passage, doc in zip(passages, normaliser.tokenizer.pipe(texts), strict=True):
+        analysed = normaliser._analyse(doc)
+        terms = normaliser.terms([a[3] for a in analysed])
+        for i, ((start, end, surface, form), term) in enumerate(zip(analysed, terms, strict=True)):
+            columns["passage_id"].append(passage.passage_id)
+            columns["i"].append(i)
+            columns["start"].append(passage.start + start)
+            columns["end"].append(passage.start + end)
+            columns["surface"].append(surface)
+            columns["norm"].append(form.norm)
+            columns["stem"].append(form.stem)
+            columns["kind"].append(form.kind)
+            columns["term"].append(term)
+    frame = pd.DataFrame(columns, columns=TOKEN_COLUMNS)
+    for col in ("i", "start", "end"):
+        frame[col] = frame[col].astype("int64")
+    log.info("normalised %d tokens", len(frame))
+    return frame

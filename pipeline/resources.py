@@ -1,0 +1,107 @@
+"""Indonesian language resources: the lexicons in ``models/lexicons/``, loaded once.
+
+Files (format in ``models/lexicons/README.md``): ``colloquial.tsv`` (spoken form -> standard),
+``fillers.txt``, ``stopwords_extra.txt``, ``keep_words.txt``, ``phrases.tsv`` (phrase -> term
+id), ``abbreviations.txt``. A malformed line is a :class:`ResourceError` naming file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import ResourceError
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+LEXICON_FILES = (
+    "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
+    "abbreviations.txt",
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything normalisation needs to know about spoken Indonesian."""
+
+    colloquial: dict[str, str]
+    fillers: frozenset[str]
+    stopwords_extra: frozenset[str]
+    keep: frozenset[str]
+    phrases: tuple[tuple[str, str], ...]
+    abbreviations: tuple[str, ...]
+    digest: str
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ResourceError(
+            f"lexicon file missing: {path}",
+            fix="models/lexicons/ ships with tematik's repository: clone it again or restore "
+            "the folder.",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 text", fix="Save the file as UTF-8.") from exc
+    out = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            out.append((number, stripped))
+    return out
+
+
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for number, line in _lines(path):
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 2 or not all(fields):
+            raise ResourceError(
+                f"{path}, line {number}: expected two tab-separated fields, got {line!r}",
+                fix="Write one 'form<TAB>replacement' pair per line.",
+            )
+        pairs.append((fields[0], fields[1]))
+    return pairs
+
+
+def _words(path: Path, *, lower: bool = True) -> list[str]:
+    return [w.lower() if lower else w for _, w in _lines(path)]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
+    """Read ``models_dir/lexicons``; cached, so every stage shares one copy."""
+    folder = Path(models_dir) / "lexicons"
+    colloquial: dict[str, str] = {}
+    path = folder / "colloquial.tsv"
+    for form, standard in _pairs(path):
+        if " " in form or " " in standard:
+            raise ResourceError(
+                f"{path}: {form!r} -> {standard!r} has a space",
+                fix="Colloquial pairs are single words on both sides.",
+            )
+        colloquial[form.lower()] = standard.lower()
+    # Resolve chains (a -> b, b -> c) so mapping twice equals mapping once.
+    for form in list(colloquial):
+        seen = {form}
+        target = colloquial[form]
+        while target in colloquial and target not in seen and colloquial[target] != target:
+            seen.add(target)
+            target = colloquial[target]
+        colloquial[form] = target
+    phrases = tuple((p.lower(), t.lower()) for p, t in _pairs(folder / "phrases.tsv"))
+    digest = hashlib.sha256()
+    for name in LEXICON_FILES:
+        digest.update(name.encode())
+        digest.update((folder / name).read_bytes())
+    return Lexicon(
+        colloquial=colloquial,
+        fillers=frozenset(_words(folder / "fillers.txt")),
+        stopwords_extra=frozenset(_words(folder / "stopwords_extra.txt")),
+        keep=frozenset(_words(folder / "keep_words.txt")),
+        phrases=phrases,
+        abbreviations=tuple(_words(folder / "abbreviations.txt", lower=False)),
+        digest=digest.hexdigest(),
+    )

@@ -1,0 +1,153 @@
+"""Speaker labels as Indonesian transcripts write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.speakers import INFORMANT, INTERVIEWER, ParsedText, parse_turns
+
+
+def spoken(parsed: ParsedText, text: str) -> list[tuple[str, str, str]]:
+    return [(t.speaker, t.role, text[t.start : t.end]) for t in parsed.turns]
+
+
+@pytest.mark.parametrize(
+    ("asker", "answerer"),
+    [
+        ("P", "I"), ("P", "N"), ("P", "R"), ("Peneliti", "Informan"), ("Pewawancara", "Narasumber"),
+        ("Peneliti", "Responden"), ("T", "J"), ("Q", "A"), ("Peneliti", "Pak Eko"),
+        ("Peneliti", "Informan 1 (Kasubbag Umum)"), ("I", "R"),
+    ],
+)
+def test_label_pairs_give_interviewer_and_informant(asker: str, answerer: str) -> None:
+    text = (
+        f"{asker}: Gimana pelayanan di kantor ini, Pak?\n"
+        f"{answerer}: Ya, eh, udah lumayan lah. Pegawainya disiplin.\n"
+        f"{asker}: Terus kalau pimpinannya?\n"
+        f"{answerer}: Pimpinan kasih contoh, datang pagi terus.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert [r for _, r, _ in turns] == [INTERVIEWER, INFORMANT] * 2
+    assert turns[1][2] == "Ya, eh, udah lumayan lah. Pegawainya disiplin."
+    assert turns[2][2] == "Terus kalau pimpinannya?"
+
+
+def test_offsets_point_at_the_words_and_timestamps_are_not_speech() -> None:
+    text = (
+        "[00:12:03] P: Sudah berapa lama Bapak di sini?\n"
+        "I [00:12:09]: Ehm, udah lima tahun, Mbak.\n"
+        "00:13:10 P: Oke.\n"
+        "I: 00:13:15 Iya, gitu.\n"
+    )
+    parsed = parse_turns(text)
+    said = [text[t.start : t.end] for t in parsed.turns]
+    assert said == ["Sudah berapa lama Bapak di sini?", "Ehm, udah lima tahun, Mbak.", "Oke.",
+                    "Iya, gitu."]
+
+
+def test_continuation_lines_and_paragraphs_stay_with_their_speaker() -> None:
+    text = (
+        "P: Bagaimana budaya kerjanya?\n"
+        "I: Ya, apel pagi itu wajib.\n"
+        "Kalau gak ikut apel, ditegur sama Kabag.\n"
+        "\n"
+        "Terus ada juga senam Jumat.\n"
+        "P: Oh gitu.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert turns[1][2].startswith("Ya, apel pagi") and turns[1][2].endswith("senam Jumat.")
+    assert turns[2] == ("P", INTERVIEWER, "Oh gitu.")
+
+
+def test_header_block_becomes_metadata_not_speech() -> None:
+    text = (
+        "Informan: Ibu Sari Lestari\nJabatan: Kasubbag Umum\nTanggal: 3 Mei 2024\n"
+        "Lokasi: Kantor Setda\n\nP: Apa tugas Ibu?\nI: Ngurusin surat masuk, Mas.\n"
+    )
+    parsed = parse_turns(text)
+    assert parsed.metadata["informant"] == "Ibu Sari Lestari"
+    assert parsed.metadata["role"] == "Kasubbag Umum"
+    assert parsed.metadata["place"] == "Kantor Setda"
+    assert spoken(parsed, text)[-1] == ("Ibu Sari Lestari", INFORMANT, "Ngurusin surat masuk, Mas.")
+
+
+def test_yaml_front_matter_becomes_metadata() -> None:
+    text = "---\ninformant: Pak Budi\nrole: Staf\n---\nP: Udah lama kerja?\nI: Udah, sepuluh tahun.\n"
+    parsed = parse_turns(text)
+    assert parsed.metadata["informant"] == "Pak Budi"
+    assert [t.role for t in parsed.turns] == [INTERVIEWER, INFORMANT]
+
+
+def test_pdf_paste_inline_turns_headings_footers_and_numbered_questions() -> None:
+    text = (
+        "D. Dimensi Assurance\n"
+        "Peneliti : Apakah ada SOP-nya, Pak? Pak Eko : Ada beberapa, ee, tapi ya\n"
+        "belum semua dipajang.\n"
+        "Universitas Sumatera Utara\n"
+        "3. Berapa lama pengurusan surat di kantor ini?\n"
+        'Jawaban Kepala Desa: "Biasanya sih dua hari, kalau\n'
+        'Pak Sekda lagi dinas luar ya bisa seminggu."\n'
+        "112\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    informant = " ".join(s for _, r, s in turns if r == INFORMANT)
+    interviewer = " ".join(s for _, r, s in turns if r == INTERVIEWER)
+    assert "Ada beberapa, ee, tapi ya\nbelum semua dipajang." in informant
+    assert "Biasanya sih dua hari" in informant and "bisa seminggu" in informant
+    assert "Apakah ada SOP-nya" in interviewer and "Berapa lama pengurusan" in interviewer
+    for noise in ("Dimensi Assurance", "Universitas Sumatera Utara", "112"):
+        assert noise not in informant and noise not in interviewer
+    assert ("Kepala Desa", INFORMANT) in {(s, r) for s, r, _ in turns}
+
+
+def test_abbreviated_labels_are_accepted_when_used_repeatedly() -> None:
+    text = (
+        "TK : Sudah berapa lama Ibu jadi kepala sekolah?\n"
+        "KS : Ehm, sejak 2019, Dek.\n"
+        "TK : Apa program unggulan sekolah ini?\n"
+        "KS : Literasi pagi, lima belas menit sebelum pelajaran.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert [(s, r) for s, r, _ in turns] == [("TK", INTERVIEWER), ("KS", INFORMANT)] * 2
+
+
+def test_sentence_with_colon_is_not_a_speaker() -> None:
+    text = (
+        "P: Apa saja kendalanya?\n"
+        "I: Banyak. Contohnya: printer rusak, jaringan lambat. Jadi begini: kita kerjakan manual.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert len(turns) == 2
+    assert turns[1][2].endswith("kita kerjakan manual.")
+
+
+def test_markdown_headings_as_speakers() -> None:
+    text = (
+        "### Pertanyaan 03\nBagaimana arahan dari pimpinan?\n\n"
+        "### Jawaban 03\nArahannya jelas, tiap Senin ada rapat staf.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert turns == [
+        ("Peneliti", INTERVIEWER, "Bagaimana arahan dari pimpinan?"),
+        ("Informan", INFORMANT, "Arahannya jelas, tiap Senin ada rapat staf."),
+    ]
+
+
+def test_bare_names_the_one_asking_is_the_interviewer() -> None:
+    text = (
+        "Rina: Bu, gimana pelayanan puskesmas di sini?\n"
+        "Bu Sari: Ya lumayan, cuma antrenya panjang.\n"
+        "Rina: Kenapa bisa panjang, Bu?\n"
+        "Bu Sari: Dokternya cuma satu.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert [(s, r) for s, r, _ in turns] == [("Rina", INTERVIEWER), ("Bu Sari", INFORMANT)] * 2
+
+
+def test_unlabelled_text_is_one_informants_narrative() -> None:
+    text = "Dulu kantor ini kecil.\n\nSekarang udah ada mal pelayanan publik.\n"
+    parsed = parse_turns(text)
+    assert not parsed.labelled
+    assert [text[t.start : t.end] for t in parsed.turns] == [
+        "Dulu kantor ini kecil.", "Sekarang udah ada mal pelayanan publik."]
+    assert parsed.warnings
