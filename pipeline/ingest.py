@@ -109,8 +109,9 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
         seen_dirs: set[Path] = set()
         for sub in sorted(_walk(path, seen_dirs)):
             name = sub.name.lower()
-            if name.startswith((".", "~$")) or name in IGNORED_NAMES:
-                continue
+            parts = sub.relative_to(path).parts
+            if any(part.startswith((".", "_", "~$")) for part in parts) or name in IGNORED_NAMES:
+                continue  # hidden, Office lock files, and files the researcher set aside
             shown = str(Path(raw) / sub.relative_to(path))
             if sub.suffix.lower() in SUPPORTED:
                 found.append((sub, shown))
@@ -328,8 +329,12 @@ def subtitles_to_text(raw: str) -> tuple[str, frozenset[str]]:
                 lines_out.append(f"{name}: {cue}")
                 current = name
                 continue
-        elif sp.LINE_LABEL_RE.match(cue):
-            current = None
+        else:
+            label = sp.LINE_LABEL_RE.match(cue)
+            if label:
+                # A speaker named at the start of a cue: trusted like a voice tag.
+                current = None
+                voices.add(" ".join(label.group("label").replace("**", "").split()))
         lines_out.append(cue)
     return "\n".join(lines_out) + "\n", frozenset(voices)
 
@@ -392,11 +397,8 @@ def _read_table(data: bytes, shown: str, suffix: str) -> tuple[pd.DataFrame, str
             ) from exc
         return frame, "xlsx"
     text, encoding = decode(data, shown)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","
+    header = text.split("\n", 1)[0]
+    sep = max(",;\t", key=header.count)  # Excel in Indonesian locales writes ';'
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError) as exc:

@@ -87,12 +87,17 @@ class Normaliser:
     """
 
     def __init__(self, lexicon: Lexicon, *, extra_stopwords: Iterable[str] = ()) -> None:
+        from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+        from Sastrawi.Stemmer.Stemmer import Stemmer
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
         self.lexicon = lexicon
-        factory = StemmerFactory()
-        self._dictionary = frozenset(w for w in factory.get_words() if w)
-        self._stemmer = factory.create_stemmer()
+        self._dictionary = frozenset(w for w in StemmerFactory().get_words() if w)
+        dictionary = ArrayDictionary()
+        # Sastrawi keeps its 30,000 root words in a list and searches it for every candidate
+        # root (most of its time); a set gives the same answers in O(1).
+        dictionary.words = set(self._dictionary)
+        self._stemmer = Stemmer(dictionary)
         self.tokenizer = make_tokenizer(lexicon.abbreviations)
         stop = set(_Defaults.stop_words) | lexicon.stopwords_extra | set(extra_stopwords)
         self.stopwords = frozenset(stop - lexicon.keep)

@@ -93,6 +93,7 @@ INSTITUTION_RE = re.compile(
     r"repository|repositori|perpustakaan)\b",
     re.I,
 )
+ALIAS_RE = re.compile(r"\b(?P<abbr>[A-Z][A-Za-z]{0,3})\s*=\s*(?P<name>[A-Z][\w.' ]{1,40})")
 LEGEND_RE = re.compile(
     r"\b(?P<abbr>[A-Z][A-Za-z]{0,3})\s*[=:]\s*(?P<who>peneliti|pewawancara|penanya|interviewer|"
     r"penulis)\b",
@@ -217,11 +218,15 @@ def _header_block(text: str, lines: list[tuple[int, int]]) -> tuple[dict[str, st
     meta: dict[str, str] = {}
     consumed = 0
     pure = False
+    titles = 0
     for i, (s, e) in enumerate(lines):
         line = text[s:e].strip()
         if not line or (not meta and (_is_noise(line, Counter()) or line.startswith("#"))):
             continue
         found = _metadata_line(line)
+        if found is None and not meta and titles < 3 and len(line.split()) <= 12:
+            titles += 1  # a title line above the header block
+            continue
         if found is None:
             break
         name, value, _ = found
@@ -288,6 +293,13 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
         for s, e in lines
         if _metadata_line(text[s:e])
         for m in LEGEND_RE.finditer(text[s:e])
+    }
+    aliases = {
+        m.group("abbr").lower(): m.group("name").strip()
+        for s, e in lines
+        if _metadata_line(text[s:e])
+        for m in ALIAS_RE.finditer(text[s:e])
+        if m.group("abbr").lower() not in legend and known_role(m.group("name")) is None
     }
     lines = lines[consumed:]
     repeated = Counter(text[s:e].strip() for s, e in lines)
@@ -400,7 +412,7 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
         warnings.append(
             f"{preamble} line(s) before the first speaker label were not treated as speech"
         )
-    turns = _finish(text, opened, meta, legend)
+    turns = _finish(text, opened, meta, legend, aliases)
     return ParsedText(meta, tuple(turns), tuple(warnings), labelled=True)
 
 
@@ -413,14 +425,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _finish(
-    text: str, opened: list[_Open], meta: dict[str, str], legend: dict[str, str]
+    text: str, opened: list[_Open], meta: dict[str, str], legend: dict[str, str],
+    aliases: dict[str, str],
 ) -> list[RawTurn]:
     spoken = [t for t in opened if t.start >= 0]
     asks = question_share([(t.speaker, text[t.start : t.end]) for t in spoken])
     roles = assign_roles([t.speaker for t in spoken], asks, legend)
     informant_labels = {t.speaker for t in opened if roles[t.speaker] == INFORMANT}
-    rename = {}
-    if len(informant_labels) == 1 and meta.get("informant"):
+    rename = {t.speaker: aliases[label_core(t.speaker)]
+              for t in opened if label_core(t.speaker) in aliases}
+    if len(informant_labels) == 1 and not rename and meta.get("informant"):
         only = next(iter(informant_labels))
         if len(label_core(only)) <= 2 or JAWABAN_RE.match(label_core(only)):
             rename[only] = meta["informant"]

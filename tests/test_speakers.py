@@ -72,7 +72,8 @@ def test_header_block_becomes_metadata_not_speech() -> None:
 
 
 def test_yaml_front_matter_becomes_metadata() -> None:
-    text = "---\ninformant: Pak Budi\nrole: Staf\n---\nP: Udah lama kerja?\nI: Udah, sepuluh tahun.\n"
+    text = ("---\ninformant: Pak Budi\nrole: Staf\n---\n"
+            "P: Udah lama kerja?\nI: Udah, sepuluh tahun.\n")
     parsed = parse_turns(text)
     assert parsed.metadata["informant"] == "Pak Budi"
     assert [t.role for t in parsed.turns] == [INTERVIEWER, INFORMANT]

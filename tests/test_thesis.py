@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import read_file
 from pipeline.ingest import Turn as IngestTurn
+from pipeline.ingest import read_file
 from pipeline.segment import segment
 
 FIXTURES = sorted((Path(__file__).parent / "data" / "thesis").glob("*.txt"))
@@ -34,7 +34,7 @@ def _passages(path: Path) -> tuple[list[str], set[str], set[str]]:
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_informant_answers_land_in_passages_and_nothing_else(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    texts, informants, interviewers = _passages(path)
+    texts, informants, _interviewers = _passages(path)
     joined = "\n\n".join(" ".join(t.split()) for t in texts)
     for snippet in expected["informant"]:
         assert " ".join(snippet.split()) in joined, f"informant words lost: {snippet!r}"

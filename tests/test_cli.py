@@ -1,0 +1,71 @@
+"""The command line, in-process with CliRunner: help, version, summary, errors, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline import __version__
+from pipeline.cli import main
+from tests.conftest import write
+
+
+def test_version_and_help() -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--version"]).output.strip() == f"tematik, version {__version__}"
+    help_text = runner.invoke(main, ["run", "--help"]).output
+    for option in ("--out", "--force", "--seed", "--window-words", "--quiet"):
+        assert option in help_text
+
+
+def test_run_prints_summary_and_run_directory(tmp_path: Path) -> None:
+    src = write(tmp_path / "in" / "a.txt",
+                "P: Gimana pimpinannya?\nI: Ya, eh, beliau disiplin banget, Mas.\n")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "transcripts" in result.output and "passages" in result.output
+    assert "normalise" in result.output
+    assert f"Run directory: {out}" in result.output
+    assert (out / "passages.parquet").is_file()
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "nope"), "--out",
+                                       str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "input not found" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_existing_out_without_force_is_refused(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.txt", "P: Gimana?\nI: Baik, Mas.\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", str(src), "--out", str(tmp_path / "r")]).exit_code == 0
+    result = runner.invoke(main, ["run", str(src), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "already exists" in result.output and "--force" in result.output
+
+
+def test_corrupt_only_file_is_a_data_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "wawancara.docx").write_bytes(b"PK\x03\x04 not a document")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "wawancara.docx"), "--out",
+                                       str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "wawancara.docx: not a readable Word file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_skipped_files_are_reported(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", "P: Gimana?\nI: Baik, Mas.\n")
+    (tmp_path / "in" / "rusak.docx").write_bytes(b"garbage")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out",
+                                       str(tmp_path / "r")])
+    assert result.exit_code == 0
+    assert "skipped:" in result.output and "rusak.docx" in result.output
+
+
+def test_bad_window_words_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["run", "--window-words", "3"])
+    assert result.exit_code == 2

@@ -1,0 +1,145 @@
+"""Normalise: spoken Indonesian to standard forms and stems, in the speaker's own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalise import Normaliser, make_tokenizer, normalise
+from pipeline.resources import Lexicon
+from pipeline.segment import Passage
+from tests.conftest import SHARED_DATA
+
+
+def forms(normaliser: Normaliser, text: str) -> list[tuple[str, str, str, str]]:
+    return [(s, f.norm, f.stem, f.kind) for _, _, s, f in normaliser.tokenize(text)]
+
+
+def passage(text: str, start: int = 0) -> Passage:
+    return Passage("t:001", "t", "Informan", "informant", start, start + len(text), text, "",
+                   0, 0, 0, len(text.split()))
+
+
+def test_tokenizer_keeps_indonesian_words_and_abbreviations_whole(lexicon: Lexicon) -> None:
+    tokenizer = make_tokenizer(lexicon.abbreviations)
+    text = ("Kata-katanya udah jelas, e-KTP-nya di Kab. Deli, SKPD-nya juga. Yth. Bpk. Eko, "
+            "S.Sos., M.Si. dll.")
+    tokens = [t.text for t in tokenizer(text)]
+    for whole in ("Kata-katanya", "e-KTP", "Kab.", "Yth.", "Bpk.", "S.Sos.", "M.Si.", "dll."):
+        assert whole in tokens
+    assert "SKPD" in tokens or "SKPD-nya" in tokens
+
+
+@pytest.mark.parametrize(
+    ("spoken", "standard"),
+    [("gak", "tidak"), ("nggak", "tidak"), ("enggak", "tidak"), ("udah", "sudah"),
+     ("gimana", "bagaimana"), ("kayak", "seperti"), ("gitu", "begitu"), ("aja", "saja"),
+     ("kalo", "kalau"), ("Gak", "tidak")],
+)
+def test_colloquial_forms_become_standard(normaliser: Normaliser, spoken: str,
+                                          standard: str) -> None:
+    assert normaliser.form(spoken).norm == standard
+
+
+@pytest.mark.parametrize(
+    ("spoken", "stem"),
+    [("ngurusin", "urus"), ("pelayanannya", "layan"), ("dilayani", "layan"),
+     ("kepemimpinan", "pimpin"), ("pimpinannya", "pimpin"), ("pegawai-pegawai", "pegawai"),
+     ("kata-katanya", "kata"), ("nyari", "cari"), ("SKPD-nya", "skpd")],
+)
+def test_affixes_clitics_and_reduplication_reduce_to_the_stem(
+    normaliser: Normaliser, spoken: str, stem: str
+) -> None:
+    assert normaliser.form(spoken).stem == stem
+
+
+def test_fillers_and_stop_words_are_marked_not_dropped(normaliser: Normaliser) -> None:
+    got = forms(normaliser, "Eh, ehm, ya kan pimpinan itu sih disiplin, gitu lho.")
+    kinds = {s: k for s, _, _, k in got}
+    for filler in ("Eh", "ehm", "ya", "kan", "sih", "lho"):
+        assert kinds[filler] == "filler"
+    assert kinds["itu"] == "stop" and kinds["gitu"] == "stop"
+    assert kinds["pimpinan"] == "word" and kinds["disiplin"] == "word"
+
+
+def test_content_words_of_the_field_are_not_stop_words(normaliser: Normaliser) -> None:
+    for word in ("kerja", "masalah", "pimpinan", "pegawai", "pelayanan"):
+        assert normaliser.form(word).kind == "word", word
+
+
+def test_phrases_stay_joined_even_when_inflected(normaliser: Normaliser) -> None:
+    text = "Kualitas pelayanannya bagus, etos kerja tinggi, tupoksi jelas, SOP-nya ada."
+    tokens = normalise([passage(text)], normaliser)
+    terms = [t for t in tokens["term"] if t]
+    assert "kualitas_pelayanan" in terms and "etos_kerja" in terms
+    assert terms.count("tugas_pokok_fungsi") == 1
+    assert "standar_operasional_prosedur" in terms
+    assert "layan" not in terms  # absorbed by the phrase
+
+
+def test_token_offsets_point_into_the_source_text(normaliser: Normaliser) -> None:
+    source = "P: Gimana?\nI: Ya, eh, pelayanannya udah cepet, gak kayak dulu.\n"
+    start = source.index("Ya")
+    text = source[start:].rstrip()
+    tokens = normalise([passage(text, start)], normaliser)
+    for row in tokens.itertuples():
+        assert source[row.start : row.end] == row.surface
+    assert list(tokens.columns) == ["passage_id", "i", "start", "end", "surface", "norm",
+                                    "stem", "kind", "term"]
+
+
+_spoken = st.lists(
+    st.sampled_from(["gak", "udah", "gimana", "pelayanannya", "eh", "ya", "pimpinan", "kayak",
+                     "ngurusin", "Pegawai-pegawai", "kan", "SOP-nya", "disiplin", ",", ".",
+                     "tupoksi", "kualitas", "pelayanan", "gitu", "lho", "e-KTP", "123"]),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(_spoken, st.text(max_size=80)))
+def test_normalising_twice_equals_normalising_once(normaliser: Normaliser, text: str) -> None:
+    once = normaliser.normalise(text)
+    assert normaliser.normalise(once) == once
+
+
+FROG = SHARED_DATA / "frog-storytelling" / "spoken"
+
+
+@pytest.mark.skipif(not FROG.is_dir(), reason="../shared/data/frog-storytelling is absent")
+def test_real_spoken_indonesian_fillers_and_colloquial_forms(normaliser: Normaliser) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FROG.glob("*.txt"))]
+    passages = [passage(t) for t in texts]
+    tokens = normalise(passages, normaliser)
+    words = tokens[tokens["kind"] != "punct"]
+    lower = words["surface"].str.lower()
+    # The storytellers' fillers (ee, gitu...) are recognised, spoken forms are mapped.
+    assert (words[lower == "ee"]["kind"] == "filler").all() and (lower == "ee").sum() > 5
+    pake = words[lower == "pake"]
+    assert len(pake) and (pake["norm"] == "pakai").all()
+    assert set(words[lower == "trus"]["norm"]) <= {"terus"}
+    # Nothing that is a filler is left for the topic models to count.
+    modelled = set(tokens.loc[tokens["term"] != "", "term"])
+    assert not modelled & {"ee", "eh", "ehm", "ya", "kan", "sih"}
+
+
+def test_reading_a_missing_lexicon_names_the_file(tmp_path: Path) -> None:
+    from pipeline.errors import ResourceError
+    from pipeline.resources import load_lexicon
+
+    with pytest.raises(ResourceError, match=r"lexicon file missing: .*colloquial\.tsv"):
+        load_lexicon(tmp_path)
+
+
+def test_malformed_lexicon_line_is_reported_with_its_line(tmp_path: Path) -> None:
+    from pipeline.errors import ResourceError
+    from pipeline.resources import load_lexicon
+
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "colloquial.tsv").write_text("gak\ttidak\nudah sudah\n",
+                                                          encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"colloquial.tsv, line 2"):
+        load_lexicon(tmp_path)

@@ -1,0 +1,128 @@
+"""The run directory: tables, manifest, atomic and deterministic writes, and the sample corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.errors import RunDirectoryError
+from pipeline.run import MARKER, run
+from tests.conftest import write
+
+TABLES = ("transcripts", "turns", "passages", "tokens")
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("runs") / "sample"
+    run([], out)
+    return out
+
+
+def test_sample_corpus_run_writes_every_table(sample_run: Path) -> None:
+    for name in TABLES:
+        assert (sample_run / f"{name}.parquet").is_file()
+    assert not (sample_run / MARKER).exists()
+    manifest = json.loads((sample_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete"
+    assert manifest["counts"]["transcripts"] == len(manifest["inputs"]) >= 6
+    for entry in manifest["inputs"]:
+        digest = hashlib.sha256((Path(entry["path"])).read_bytes()).hexdigest()
+        assert entry["sha256"] == digest
+    assert {"ingest", "segment", "normalise", "write"} <= set(manifest["timings_s"])
+    assert manifest["packages"]["spacy"] != "not installed"
+
+
+def test_sample_corpus_passages_hold_informant_words_only(sample_run: Path) -> None:
+    passages = pd.read_parquet(sample_run / "passages.parquet")
+    transcripts = pd.read_parquet(sample_run / "transcripts.parquet").set_index("transcript_id")
+    assert set(passages["role"]) == {"informant"}
+    assert set(passages["transcript_id"]) == set(transcripts.index)
+    for row in passages.itertuples():
+        assert transcripts.loc[row.transcript_id, "text"][row.start : row.end] == row.text
+    turns = pd.read_parquet(sample_run / "turns.parquet")
+    questions = turns[turns["role"] == "interviewer"]["text"]
+    joined = "\n".join(passages["text"])
+    long_questions = [q for q in questions if len(q) > 40]
+    assert long_questions and not any(q in joined for q in long_questions)
+
+
+def test_reference_quotes_of_the_sample_corpus_land_in_passages(sample_run: Path) -> None:
+    coding = pd.read_csv(DEFAULT_CORPUS / "_coding_manual.csv")
+    passages = pd.read_parquet(sample_run / "passages.parquet")
+    by_transcript = passages.groupby("transcript_id")["text"].apply(
+        lambda s: " ".join(" ".join(s).split()))
+    lost = [q for t, q in zip(coding["transcript"], coding["quote"], strict=True)
+            if " ".join(q.split()) not in by_transcript.get(t, "")]
+    assert not lost, f"{len(lost)} reference quotes are not in any passage: {lost[:3]}"
+
+
+def test_passages_csv_opens_in_excel_as_utf8(sample_run: Path) -> None:
+    raw = (sample_run / "passages.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(sample_run / "passages.csv", encoding="utf-8-sig")
+    assert list(frame.columns[:8]) == ["passage_id", "transcript_id", "speaker", "role",
+                                       "start", "end", "text", "question"]
+
+
+def test_same_inputs_give_byte_identical_tables(sample_run: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    run([], again)
+    for name in (*[f"{t}.parquet" for t in TABLES], "passages.csv"):
+        assert (sample_run / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_existing_run_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    src = write(tmp_path / "in" / "a.txt", "P: Gimana?\nI: Pelayanannya cepet, Mas.\n")
+    out = tmp_path / "run"
+    run([src], out)
+    before = (out / "passages.parquet").read_bytes()
+    with pytest.raises(RunDirectoryError, match=r"already exists.*--force"):
+        run([src], out)
+    assert (out / "passages.parquet").read_bytes() == before
+    write(src, "P: Gimana?\nI: Sekarang lambat, antre lama.\n")
+    run([src], out, force=True)
+    assert (out / "passages.parquet").read_bytes() != before
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.txt", "\ufeffP: Gimana?\r\nI: Udah\u00a0bagus.\r\n")
+    before = src.read_bytes()
+    run([src], tmp_path / "run")
+    assert src.read_bytes() == before
+
+
+def test_a_failed_run_leaves_a_marked_incomplete_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.run as run_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(run_module, "normalise", broken)
+    src = write(tmp_path / "a.txt", "P: Gimana?\nI: Baik.\n")
+    with pytest.raises(RuntimeError):
+        run([src], tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+    marker = tmp_path / "run.incomplete" / MARKER
+    assert "disk on fire" in marker.read_text(encoding="utf-8")
+    assert not (tmp_path / "run.incomplete" / "manifest.json").exists()
+    monkeypatch.undo()
+    run([src], tmp_path / "run")  # the next run cleans the incomplete directory up
+    assert not (tmp_path / "run.incomplete").exists()
+
+
+def test_window_words_is_recorded_and_used(tmp_path: Path) -> None:
+    long = " ".join(f"Kalimat {i} soal disiplin dan apel pagi." for i in range(80))
+    src = write(tmp_path / "a.txt", f"P: Ceritakan.\nI: {long}\n")
+    out = tmp_path / "run"
+    run([src], out, config=RunConfig(window_words=40))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["window_words"] == 40
+    assert len(pd.read_parquet(out / "passages.parquet")) > 5
