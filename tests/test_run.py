@@ -126,3 +126,14 @@ def test_window_words_is_recorded_and_used(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["window_words"] == 40
     assert len(pd.read_parquet(out / "passages.parquet")) > 5
+
+
+def test_passage_text_never_reaches_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "Pak Kabag sering minta uang pelicin"
+    src = write(tmp_path / "a.txt", f"P: Gimana?\nI: Ya, eh, {secret}, Mas.\n")
+    with caplog.at_level("DEBUG"):
+        run([src], tmp_path / "run")
+    assert caplog.records, "the run logs its stages"
+    assert all(secret not in r.getMessage() for r in caplog.records)
