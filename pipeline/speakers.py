@@ -335,6 +335,13 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
         if opened and opened[-1].end < 0:
             opened[-1].end = pos
 
+    def continue_at(pos: int) -> None:
+        last = opened[-1]
+        if last.start < 0:
+            last.start = pos  # the first line under a markdown speaker heading
+        elif last.end >= 0:
+            opened.append(_Open(last.speaker, last.role, pos, -1))  # resumes after a footer
+
     informant = meta.get("informant", "Informan")
     for n, (s, e) in enumerate(lines):
         line = text[s:e]
@@ -379,23 +386,14 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
         for im in INLINE_LABEL_RE.finditer(line, m.end() if m else 0):
             if accepted(im.group("label")):
                 spans.append((im.group("label"), s + im.start(), s + im.end()))
-        if not spans:
-            # A continuation line of the current turn.
-            if opened and opened[-1].start < 0:
-                opened[-1].start = s
-            elif opened and opened[-1].end >= 0:
-                last = opened[-1]
-                opened.append(_Open(last.speaker, last.role, s, -1))
-            elif not opened:
+        if not spans or spans[0][1] > s:
+            # A continuation line (or the text before an inline label) of the current turn.
+            if not opened:
                 preamble += 1
-            continue
-        if spans[0][1] > s:
-            # Text before the first inline label continues the current turn.
-            if opened and opened[-1].start < 0:
-                opened[-1].start = s
-            elif opened and opened[-1].end >= 0:
-                last = opened[-1]
-                opened.append(_Open(last.speaker, last.role, s, -1))
+            else:
+                continue_at(s)
+            if not spans:
+                continue
         for label, label_start, text_start in spans:
             close_at(label_start)
             clean = _clean_label(label)

@@ -241,3 +241,25 @@ def test_folders_are_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     write(tmp_path / "b" / "a.txt", TXT)
     ids = [t.transcript_id for t in ingest([tmp_path]).transcripts]
     assert ids == ["a", "a-2", "z"]
+
+
+def test_adversarial_text_emoji_smart_quotes_empty_turns(tmp_path: Path) -> None:
+    text = (
+        "P: “Gimana” pelayanannya? 😀\n"
+        "I:\n"
+        "P: [00:12:03]\n"
+        "I: Bagus 👍🏽, “cepet” banget — ‘mantap’ lah. e\u0301 ok\n"
+    )
+    corpus = ingest([write(tmp_path / "a.txt", text)])
+    check_offsets(corpus)
+    informant = [t.text for t in corpus.turns if t.role == "informant"]
+    assert informant == ["Bagus 👍🏽, “cepet” banget — ‘mantap’ lah. é ok"]
+
+
+def test_one_fifty_thousand_word_turn(tmp_path: Path) -> None:
+    answer = " ".join(
+        f"pegawai {i} datang pagi, ikut apel, terus kerja sampai sore." for i in range(5000))
+    corpus = ingest([write(tmp_path / "long.txt", f"P: Ceritakan.\nI: {answer}\n")])
+    assert len(corpus.turns) == 2
+    assert len(corpus.turns[1].text.split()) == 50000
+    check_offsets(corpus)
