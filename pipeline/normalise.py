@@ -145,6 +145,13 @@ class Normaliser:
             result = norm
         else:
             result = self._stemmer.stem(norm) or norm
+            # Sastrawi keeps -nya/-lah/-kah on words it does not know (tupoksinya,
+            # printernya): strip them unless the whole word is a root (tanya, sekolah).
+            for clitic in ("nya", "lah", "kah"):
+                base = result[: -len(clitic)]
+                if result.endswith(clitic) and len(base) >= 3 and result not in self._dictionary:
+                    result = self.stem(base)
+                    break
         self._stems[norm] = result
         return result
 

@@ -48,7 +48,9 @@ def test_colloquial_forms_become_standard(normaliser: Normaliser, spoken: str,
     ("spoken", "stem"),
     [("ngurusin", "urus"), ("pelayanannya", "layan"), ("dilayani", "layan"),
      ("kepemimpinan", "pimpin"), ("pimpinannya", "pimpin"), ("pegawai-pegawai", "pegawai"),
-     ("kata-katanya", "kata"), ("nyari", "cari"), ("SKPD-nya", "skpd")],
+     ("kata-katanya", "kata"), ("nyari", "cari"), ("SKPD-nya", "skpd"),
+     ("tupoksinya", "tupoksi"), ("printernya", "printer"), ("tanya", "tanya"),
+     ("sekolah", "sekolah"), ("masalahnya", "masalah")],
 )
 def test_affixes_clitics_and_reduplication_reduce_to_the_stem(
     normaliser: Normaliser, spoken: str, stem: str
