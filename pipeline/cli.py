@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.codebook import check_file
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError
 from pipeline.run import RunResult, run
@@ -75,6 +76,30 @@ def run_command(
         click.echo(str(result.out))
         return
     _print_summary(result)
+
+
+@main.group("codebook")
+def codebook_group() -> None:
+    """Work with codebooks (themes, keywords, phrases)."""
+
+
+@codebook_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def codebook_check(file: Path) -> None:
+    """Validate the codebook FILE and list every problem with its line number.
+
+    Reports unknown fields, duplicate ids, missing parents, keywords that are not base
+    forms or stem to nothing, and keywords shared by unrelated themes. Exits 1 when there
+    is an error; warnings alone exit 0.
+    """
+    problems = check_file(file)
+    for p in problems:
+        click.echo(f"{file}:{p.line}: {p.severity}: {p.message}")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{file}: {errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise SystemExit(1)
 
 
 def _print_summary(result: RunResult) -> None:

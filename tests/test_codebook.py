@@ -1,0 +1,97 @@
+"""Codebooks: the default one loads; `check` finds what a researcher must fix, with lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
+from pipeline.errors import ResourceError
+from tests.conftest import write
+
+IDS = {
+    "kepemimpinan", "budaya_organisasi", "kinerja", "kinerja.pemahaman_tugas",
+    "kinerja.kualitas_pelayanan", "kinerja.relevansi_program", "kinerja.responsivitas",
+    "kinerja.akuntabilitas", "kinerja.produktivitas", "kinerja.efektivitas", "motivasi",
+    "komunikasi", "sdm", "sarana_prasarana",
+}
+
+BAD = """\
+name: uji
+version: 1
+themes:
+  - id: kepemimpinan
+    label: {id: Kepemimpinan, en: Leadership}
+    keywords: [pimpin, pelayanan, teladan]
+    colour: red
+  - id: kepemimpinan
+    label: Lagi
+    keywords: [pimpin]
+  - id: kinerja.responsivitas
+    parent: kinerja
+    label: Responsivitas
+    keywords: ["...", cepat]
+"""
+
+
+def test_default_codebook_has_the_themes_of_the_field() -> None:
+    book = load_codebook(DEFAULT_CODEBOOK)
+    assert {t.id for t in book.themes} == IDS
+    assert book.theme("kinerja.responsivitas").parent == "kinerja"
+    for theme in book.themes:
+        assert theme.label_id and theme.label_en and theme.definition
+        assert theme.keywords and theme.phrases and theme.include and theme.exclude
+
+
+def test_default_codebook_keywords_are_base_forms() -> None:
+    problems = check_file(DEFAULT_CODEBOOK)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert not [p for p in problems if "stems to" in p.message]
+
+
+def test_check_reports_each_problem_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "uji.yaml", BAD)
+    problems = check_file(path)
+    found = {(p.line, p.severity, p.message) for p in problems}
+    assert (7, "error", "unknown field 'colour' in theme 'kepemimpinan'") in found
+    assert any(line == 8 and "duplicate theme id 'kepemimpinan' (first on line 4)" in msg
+               for line, _, msg in found)
+    assert any(line == 11 and "parent 'kinerja', which is not in the codebook" in msg
+               for line, _, msg in found)
+    assert any("'pelayanan'" in msg and "stems to 'layan'" in msg for _, _, msg in found)
+    assert any("'...'" in msg and "stems to nothing" in msg for _, _, msg in found)
+
+
+def test_overlaps_between_unrelated_themes_are_warned(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.yaml", (
+        "name: o\nthemes:\n"
+        "  - {id: kinerja, label: K, keywords: [capai]}\n"
+        "  - {id: kinerja.efektivitas, parent: kinerja, label: E, keywords: [capai]}\n"
+        "  - {id: motivasi, label: M, keywords: [semangat]}\n"
+        "  - {id: budaya_organisasi, label: B, keywords: [semangat]}\n"))
+    messages = [p.message for p in check_file(path)]
+    assert any("'semangat' is in several themes: budaya_organisasi, motivasi" in m
+               for m in messages)
+    assert not any("'capai'" in m for m in messages)
+
+
+def test_load_refuses_a_broken_codebook_naming_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "rusak.yaml", "name: x\nthemes:\n  - id: a\n    label: [unclosed\n")
+    with pytest.raises(ResourceError, match=r"rusak\.yaml, line \d+: not valid YAML"):
+        load_codebook(path)
+    dup = write(tmp_path / "dup.yaml", "themes:\n  - {id: a, label: A, keywords: [x]}\n"
+                "  - {id: a, label: B, keywords: [y]}\n")
+    with pytest.raises(ResourceError, match=r"dup\.yaml, line 3: duplicate theme id 'a'"):
+        load_codebook(dup)
+
+
+def test_cli_codebook_check_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = runner.invoke(main, ["codebook", "check", str(DEFAULT_CODEBOOK)])
+    assert good.exit_code == 0 and "0 error(s)" in good.output
+    bad = runner.invoke(main, ["codebook", "check", str(write(tmp_path / "b.yaml", BAD))])
+    assert bad.exit_code == 1
+    assert "b.yaml:7: error: unknown field 'colour'" in bad.output
