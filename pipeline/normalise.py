@@ -37,6 +37,8 @@ KINDS = ("word", "stop", "filler", "clitic", "number", "punct")
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 _DIGIT_RE = re.compile(r"\d")
 _VOWELS = "aeiou"
+_WORD_RE = re.compile(r"^[^\W\d_]+\d*(?:[-'’][^\W\d_]+\d*)*$")  # kata-kata, s1, e-ktp
+_EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 Step = Callable[[str], str]
 
@@ -102,7 +104,8 @@ class Normaliser:
         stop = set(_Defaults.stop_words) | lexicon.stopwords_extra | set(extra_stopwords)
         self.stopwords = frozenset(stop - lexicon.keep)
         self.word = make_pipeline(
-            str.lower, strip_clitic, self._colloquial, self._spoken_affixes, self._colloquial
+            str.lower, strip_edges, strip_clitic, self._colloquial, self._spoken_affixes,
+            self._colloquial,
         )
         self._forms: dict[str, WordForm] = {}
         self._stems: dict[str, str] = {}
@@ -177,8 +180,10 @@ class Normaliser:
                 stem in self.stopwords and norm not in self.lexicon.keep
             ):
                 kind = "stop"
-            elif not _ALPHA_RE.search(norm) or len(norm) < 2:
-                kind = "punct"
+            elif norm[:1].isdigit():
+                kind = "number"  # 10m, 2x, 3kali: the tokenizer may split these again
+            elif not _WORD_RE.match(norm) or len(norm) < 2:
+                kind = "punct"  # symbols and stray punctuation the tokenizer left joined
             else:
                 kind = "word"
             result = WordForm(norm, stem, kind)
@@ -241,6 +246,11 @@ class Normaliser:
         return " ".join(
             f.norm for _, _, _, f in self.tokenize(text) if f.kind in ("word", "stop")
         )
+
+
+def strip_edges(word: str) -> str:
+    """Punctuation the tokenizer left on a word's edges: ``:q`` -> ``q``, ``'pak`` -> ``pak``."""
+    return _EDGES_RE.sub("", word)
 
 
 def strip_clitic(word: str) -> str:
