@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.ingest import Transcript, Turn
-from pipeline.speakers import INFORMANT, INTERVIEWER
+from pipeline.speakers import INFORMANT, INTERVIEWER, trim
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def split_windows(text: str, start: int, end: int, window_words: int) -> list[tu
             windows[-1] = (windows[-1][0], end)
         else:
             windows.append((cur_start, end))
-    return [_strip(text, s, e) for s, e in windows if text[s:e].strip()]
+    return [trim(text, s, e) for s, e in windows if text[s:e].strip()]
 
 
 def _hard_split(text: str, s: int, e: int, limit: int, size: int) -> list[tuple[int, int]]:
@@ -168,14 +168,6 @@ def _hard_split(text: str, s: int, e: int, limit: int, size: int) -> list[tuple[
         cur = cut
     out.append((cur, e))
     return out
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def passages_frame(passages: Sequence[Passage]) -> pd.DataFrame:

@@ -414,7 +414,8 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
     return ParsedText(meta, tuple(turns), tuple(warnings), labelled=True)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow ``text[start:end]`` to exclude leading and trailing whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -440,7 +441,7 @@ def _finish(
     for t in opened:
         if t.start < 0:
             continue
-        start, end = _trim(text, t.start, t.end)
+        start, end = trim(text, t.start, t.end)
         if end <= start:
             continue
         role = t.role or roles[t.speaker]
@@ -515,7 +516,7 @@ def _narrative(
             para = [para[0] if para else s, e]
             continue
         if para:
-            start, end = _trim(text, para[0], para[1])
+            start, end = trim(text, para[0], para[1])
             if end > start:
                 turns.append(RawTurn(speaker, INFORMANT, start, end))
             para = []
