@@ -56,10 +56,13 @@ def main(verbose: bool) -> None:
 @click.option("--window-words", type=click.IntRange(min=10), default=RunConfig.window_words,
               show_default=True,
               help="Split answers longer than about 1.5x this many words into windows.")
+@click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
+              help="A speaker label that is the interviewer's (repeatable), for labels "
+              "tematik does not know, e.g. --interviewer-label Mhs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
-    quiet: bool,
+    interviewer_labels: tuple[str, ...], quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -67,7 +70,8 @@ def run_command(
     turns, passages and tokens tables (Parquet, and passages.csv for Excel) and
     manifest.json into the run directory.
     """
-    config = RunConfig(seed=seed, window_words=window_words)
+    config = RunConfig(seed=seed, window_words=window_words,
+                       interviewer_labels=tuple(interviewer_labels))
     try:
         result = run(list(inputs), out, config=config, force=force)
     except TematikError as exc:

@@ -16,6 +16,7 @@ class RunConfig:
 
     seed: int = 42
     window_words: int = 120
+    interviewer_labels: tuple[str, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
 
     def __post_init__(self) -> None:

@@ -208,13 +208,14 @@ def normalise_text(text: str) -> str:
 # ----------------------------------------------------------------------------- readers
 
 
-def ingest(inputs: Sequence[Path]) -> Corpus:
+def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = ()) -> Corpus:
     """Read every supported file under ``inputs``; a bad file is skipped with a warning.
 
     Raises :class:`UsageError` when no path exists or no file is usable, and
     :class:`InputFileError` when every file failed (the first failure is named).
     """
     files, warnings = find_files(inputs)
+    interviewers = frozenset(interviewer_labels)
     transcripts: list[Transcript] = []
     turns: list[Turn] = []
     skipped: list[str] = []
@@ -222,7 +223,7 @@ def ingest(inputs: Sequence[Path]) -> Corpus:
     used_ids: set[str] = set()
     for path, shown in files:
         try:
-            read = read_file(path, shown)
+            read = read_file(path, shown, interviewers)
         except InputFileError as exc:
             errors.append(exc)
             skipped.append(str(exc))
@@ -266,8 +267,11 @@ def slug(name: str) -> str:
 Read = list[tuple[Transcript, tuple[sp.RawTurn, ...], tuple[str, ...]]]
 
 
-def read_file(path: Path, shown: str) -> Read:
-    """Read one file into one or more transcripts (a table may hold several)."""
+def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset()) -> Read:
+    """Read one file into one or more transcripts (a table may hold several).
+
+    ``interviewers``: speaker labels to treat as the interviewer's, beyond the usual ones.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -279,25 +283,25 @@ def read_file(path: Path, shown: str) -> Read:
     tid = slug(path.stem)
     if suffix in TEXT_SUFFIXES:
         text, encoding = decode(data, shown)
-        parsed = sp.parse_turns(text)
+        parsed = sp.parse_turns(text, interviewers=interviewers)
         return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
                  parsed.turns, parsed.warnings)]
     if suffix in SUBTITLE_SUFFIXES:
         raw, encoding = decode(data, shown)
         text, voices = subtitles_to_text(raw)
-        parsed = sp.parse_turns(text, speakers=voices)
+        parsed = sp.parse_turns(text, speakers=voices, interviewers=interviewers)
         return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
                  parsed.turns, parsed.warnings)]
     if suffix == ".docx":
         text, names = docx_to_text(data, shown)
-        parsed = sp.parse_turns(text, speakers=names)
+        parsed = sp.parse_turns(text, speakers=names, interviewers=interviewers)
         return [(Transcript(tid, shown, fmt, "docx", digest, text, parsed.metadata),
                  parsed.turns, parsed.warnings)]
     frame, encoding = _read_table(data, shown, suffix)
     return [
         (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest, text,
                     {}), turns, ())
-        for key, text, turns in table_to_turns(frame, shown)
+        for key, text, turns in table_to_turns(frame, shown, interviewers)
     ]
 
 
@@ -420,7 +424,7 @@ def _find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
 
 
 def table_to_turns(
-    frame: pd.DataFrame, shown: str
+    frame: pd.DataFrame, shown: str, interviewers: frozenset[str] = frozenset()
 ) -> list[tuple[str, str, tuple[sp.RawTurn, ...]]]:
     """Rows of (speaker, text) to composed transcripts: ``[(key, text, turns)]``."""
     text_col = _find_column(frame, TEXT_COLUMNS)
@@ -448,11 +452,12 @@ def table_to_turns(
         who = " ".join(normalise_text(str(row[speaker_col])).split())
         groups.setdefault(key, []).append((who, role, said))
     single = len(groups) == 1
-    return [("" if single else key, *compose_turns(rows)) for key, rows in groups.items()]
+    return [("" if single else key, *compose_turns(rows, interviewers))
+            for key, rows in groups.items()]
 
 
 def compose_turns(
-    rows: Sequence[tuple[str, str | None, str]],
+    rows: Sequence[tuple[str, str | None, str]], interviewers: frozenset[str] = frozenset()
 ) -> tuple[str, tuple[sp.RawTurn, ...]]:
     """Write ``(speaker, role, text)`` rows as ``Speaker: text`` lines, with offsets.
 
@@ -480,7 +485,9 @@ def compose_turns(
         spans.append((who, role, start, pos))
     text = "".join(parts) + "\n"
     labelled = [(who, text[start:end]) for who, _, start, end in spans]
-    guessed = sp.assign_roles([lab for lab, _ in labelled], sp.question_share(labelled))
+    declared = {sp.label_core(lab): sp.INTERVIEWER for lab in interviewers}
+    guessed = sp.assign_roles([lab for lab, _ in labelled], sp.question_share(labelled),
+                              declared)
     turns = tuple(
         sp.RawTurn(who or "Informan", role or guessed.get(who, sp.INFORMANT), start, end)
         for who, role, start, end in spans

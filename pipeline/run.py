@@ -181,7 +181,7 @@ def _run_stages(inputs: list[Path], work: Path, config: RunConfig, result: RunRe
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with _stage("ingest", timings):
-        corpus = ingest(inputs)
+        corpus = ingest(inputs, interviewer_labels=config.interviewer_labels)
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     lexicon = load_lexicon(config.models_dir)

@@ -277,11 +277,17 @@ class _Open:
     end: int
 
 
-def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedText:
+def parse_turns(
+    text: str,
+    *,
+    speakers: frozenset[str] = frozenset(),
+    interviewers: frozenset[str] = frozenset(),
+) -> ParsedText:
     """Split ``text`` into speaker turns.
 
     ``speakers`` are labels known to be speakers (from a table column), accepted even when
-    they would not pass the heuristics.
+    they would not pass the heuristics; ``interviewers`` are labels the user declared to be
+    the interviewer's (compared like :func:`label_core`).
     """
     meta, body = _front_matter(text)
     lines = _lines(text, body)
@@ -294,6 +300,7 @@ def parse_turns(text: str, *, speakers: frozenset[str] = frozenset()) -> ParsedT
         if _metadata_line(text[s:e])
         for m in LEGEND_RE.finditer(text[s:e])
     }
+    legend.update({label_core(lab): INTERVIEWER for lab in interviewers})
     aliases = {
         m.group("abbr").lower(): m.group("name").strip()
         for s, e in lines

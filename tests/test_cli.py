@@ -69,3 +69,18 @@ def test_skipped_files_are_reported(tmp_path: Path) -> None:
 def test_bad_window_words_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["run", "--window-words", "3"])
     assert result.exit_code == 2
+
+
+def test_interviewer_label_makes_an_unknown_label_the_interviewer(tmp_path: Path) -> None:
+    import pandas as pd
+
+    src = write(tmp_path / "a.txt", "Mhs: Pak, boleh cerita soal apel pagi.\n"
+                "Kabag: Apel itu wajib, semua pegawai ikut.\n"
+                "Mhs: Kalau yang telat.\nKabag: Ditegur, dicatat di absen.\n")
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["run", str(src), "--out", str(out),
+                                       "--interviewer-label", "Mhs"])
+    assert result.exit_code == 0, result.output
+    passages = pd.read_parquet(out / "passages.parquet")
+    assert list(passages["speaker"]) == ["Kabag", "Kabag"]
+    assert passages["question"].iloc[0] == "Pak, boleh cerita soal apel pagi."
