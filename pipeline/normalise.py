@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
 TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
-KINDS = ("word", "stop", "filler", "clitic", "number", "punct")
 
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 _DIGIT_RE = re.compile(r"\d")
