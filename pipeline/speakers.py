@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 
@@ -30,8 +30,8 @@ INTERVIEWER_LABELS = frozenset(
     "q question pertanyaan pw int".split()
 )
 INFORMANT_LABELS = frozenset(
-    "i informan narasumber nara sumber r responden j jawab jawaban a answer s subjek "
-    "key informan informan kunci partisipan participant n".split()
+    "i informan informant narasumber nara sumber r responden j jawab jawaban a answer s "
+    "subjek key informan informan kunci partisipan participant n".split()
 )
 HONORIFICS = frozenset(
     "pak bu bapak ibu mas mbak mba sdr sdri saudara saudari kak bang abang dik "
@@ -115,7 +115,7 @@ class RawTurn:
 class ParsedText:
     metadata: dict[str, str]
     turns: tuple[RawTurn, ...]
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()
     labelled: bool = True
 
 
@@ -148,16 +148,14 @@ def _is_named(label: str) -> bool:
     return bool(words) and words[0] in HONORIFICS and len(words) >= 2
 
 
-def _clean_label(label: str) -> str:
-    return " ".join(label.replace("**", "").split()).strip()
+def clean_label(label: str) -> str:
+    """A label as written, without markdown bold and with single spaces."""
+    return " ".join(label.replace("**", "").split())
 
 
-def _candidate_ok(label: str) -> bool:
-    clean = _clean_label(label)
+def _candidate_ok(clean: str) -> bool:
     words = label_core(clean).split()
-    if not words or words[0] in NOT_LABELS:
-        return False
-    return len(clean) <= 80
+    return bool(words) and words[0] not in NOT_LABELS and len(clean) <= 80
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
@@ -194,14 +192,14 @@ def _lines(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 _MARKUP_RE = re.compile(r"^[ \t]*(?:[-–•*>][ \t]+)?|\*\*|__")
-SPEAKER_KEYS = frozenset(
-    {"informan", "narasumber", "responden", "pewawancara", "peneliti", "informant",
-     "interviewer"}
-)
 
 
 def _metadata_line(line: str) -> tuple[str, str, str] | None:
-    """``(field, value, key)`` for a ``Key: value`` metadata line (``- **Jabatan:** ...``)."""
+    """``(field, value, key)`` for a ``Key: value`` metadata line (``- **Jabatan:** ...``).
+
+    A key that is also a speaker label (``Informan:``) is metadata only in a header block;
+    :func:`_is_metadata` tells the two apart inside the text.
+    """
     plain = _MARKUP_RE.sub("", line).strip()
     m = re.match(r"^([A-Za-z][A-Za-z /,]{0,30}?)\s*[:：]\s*(.*)$", plain)
     if not m:
@@ -236,9 +234,19 @@ def _header_block(text: str, lines: list[tuple[int, int]]) -> tuple[dict[str, st
     return (meta, consumed) if pure else ({}, 0)
 
 
-def _is_metadata(line: str) -> bool:
-    found = _metadata_line(line)
-    return found is not None and found[2] not in SPEAKER_KEYS
+def _is_metadata(found: tuple[str, str, str] | None) -> bool:
+    """A metadata line inside the text: its key is not a speaker label such as ``Informan``."""
+    return found is not None and known_role(found[2]) is None
+
+
+def _jawaban_speaker(label: str, informant: str) -> str | None:
+    """``Jawaban Kepala Desa`` -> ``Kepala Desa``; ``Jawaban 3``/``Jawabannya adalah`` -> the
+    current informant; None for labels that are not answers."""
+    jawaban = JAWABAN_RE.match(label_core(label))
+    if not jawaban:
+        return None
+    who = re.sub(r"^\W*jawaban(?:nya)?(?:\s+adalah)?[\s\d.]*", "", label, flags=re.I).strip()
+    return who or informant
 
 
 def _is_title(line: str) -> bool:
@@ -294,37 +302,34 @@ def parse_turns(
     head, consumed = _header_block(text, lines)
     for key, value in head.items():
         meta.setdefault(key, value)
-    legend = {
-        m.group("abbr").lower(): INTERVIEWER
-        for s, e in lines
-        if _metadata_line(text[s:e])
-        for m in LEGEND_RE.finditer(text[s:e])
-    }
+    found_at = [_metadata_line(text[s:e]) for s, e in lines]
+    legend_lines = [text[s:e] for (s, e), found in zip(lines, found_at, strict=True) if found]
+    legend = {m.group("abbr").lower(): INTERVIEWER
+              for line in legend_lines for m in LEGEND_RE.finditer(line)}
     legend.update({label_core(lab): INTERVIEWER for lab in interviewers})
     aliases = {
         m.group("abbr").lower(): m.group("name").strip()
-        for s, e in lines
-        if _metadata_line(text[s:e])
-        for m in ALIAS_RE.finditer(text[s:e])
+        for line in legend_lines
+        for m in ALIAS_RE.finditer(line)
         if m.group("abbr").lower() not in legend and known_role(m.group("name")) is None
     }
-    lines = lines[consumed:]
+    lines, found_at = lines[consumed:], found_at[consumed:]
     repeated = Counter(text[s:e].strip() for s, e in lines)
 
     # Pass 1: candidate labels, counted, so labels "defined by use" can be accepted.
     uses: Counter[str] = Counter()
-    for s, e in lines:
-        line = text[s:e]
-        if _is_metadata(line):
+    for (s, e), found in zip(lines, found_at, strict=True):
+        if _is_metadata(found):
             continue
+        line = text[s:e]
         m = LINE_LABEL_RE.match(line)
         if m:
-            uses[_clean_label(m.group("label"))] += 1
+            uses[clean_label(m.group("label"))] += 1
         for m in INLINE_LABEL_RE.finditer(line):
-            uses[_clean_label(m.group("label"))] += 1
+            uses[clean_label(m.group("label"))] += 1
 
     def accepted(label: str) -> bool:
-        clean = _clean_label(label)
+        clean = clean_label(label)
         if clean in speakers:
             return True
         if not _candidate_ok(clean):
@@ -350,7 +355,7 @@ def parse_turns(
             opened.append(_Open(last.speaker, last.role, pos, -1))  # resumes after a footer
 
     informant = meta.get("informant", "Informan")
-    for n, (s, e) in enumerate(lines):
+    for n, ((s, e), found) in enumerate(zip(lines, found_at, strict=True)):
         line = text[s:e]
         stripped = line.strip()
         if not stripped:
@@ -362,34 +367,32 @@ def parse_turns(
             role = known_role(title)
             if role is not None:
                 speaker = title if role == INFORMANT else "Peneliti"
-                if JAWABAN_RE.match(label_core(title)):
-                    speaker = informant
+                speaker = _jawaban_speaker(title, informant) or speaker
                 opened.append(_Open(speaker, role, -1, -1))
             continue
-        found = _metadata_line(line)
-        if found and found[2] not in SPEAKER_KEYS:
+        if found and _is_metadata(found):
             # A header line inside the text (a second informant's block): not speech.
             close_at(s)
             if found[0] == "informant":
                 informant = found[1]
             continue
+        m = LINE_LABEL_RE.match(line)
         standalone = (n == 0 or not text[slice(*lines[n - 1])].strip()) and (
             n + 1 == len(lines) or not text[slice(*lines[n + 1])].strip())
-        if standalone and _is_title(stripped) and not LINE_LABEL_RE.match(line):
+        if standalone and not m and _is_title(stripped):
             close_at(s)
             continue
-        m = LINE_LABEL_RE.match(line)
+        noise = _is_noise(line, repeated)
         spans: list[tuple[str, int, int]] = []
         if m and accepted(m.group("label")):
             spans.append((m.group("label"), s, s + m.end()))
-        elif NUMBERED_Q_RE.match(line) and not _is_noise(line, repeated):
-            m = None
-            spans.append(("Peneliti", s, s + len(line) - len(line.lstrip())))
-        elif _is_noise(line, repeated):
+        elif noise:
             close_at(s)
             continue
         else:
             m = None
+            if NUMBERED_Q_RE.match(line):
+                spans.append(("Peneliti", s, s + len(line) - len(line.lstrip())))
         for im in INLINE_LABEL_RE.finditer(line, m.end() if m else 0):
             if accepted(im.group("label")):
                 spans.append((im.group("label"), s + im.start(), s + im.end()))
@@ -403,16 +406,16 @@ def parse_turns(
                 continue
         for label, label_start, text_start in spans:
             close_at(label_start)
-            clean = _clean_label(label)
-            jawaban = JAWABAN_RE.match(label_core(clean))
-            if jawaban and not re.sub(r"[\d\s.]", "", jawaban.group("who") or ""):
-                opened.append(_Open(informant, INFORMANT, text_start, -1))
+            clean = clean_label(label)
+            answer = _jawaban_speaker(clean, informant)
+            if answer is not None:
+                opened.append(_Open(answer, INFORMANT, text_start, -1))
             else:
                 opened.append(_Open(clean, None, text_start, -1))
     close_at(len(text))
 
     if not any(t.start >= 0 for t in opened):
-        return _narrative(text, lines, meta, warnings)
+        return _narrative(text, lines, meta, repeated)
     if preamble:
         warnings.append(
             f"{preamble} line(s) before the first speaker label were not treated as speech"
@@ -435,30 +438,22 @@ def _finish(
     aliases: dict[str, str],
 ) -> list[RawTurn]:
     spoken = [t for t in opened if t.start >= 0]
-    asks = question_share([(t.speaker, text[t.start : t.end]) for t in spoken])
-    roles = assign_roles([t.speaker for t in spoken], asks, legend)
-    informant_labels = {t.speaker for t in opened if roles[t.speaker] == INFORMANT}
+    undecided = [t for t in spoken if t.role is None]
+    asks = question_share([(t.speaker, text[t.start : t.end]) for t in undecided])
+    roles = assign_roles([t.speaker for t in undecided], asks, legend)
+    informant_labels = {t.speaker for t in spoken if (t.role or roles[t.speaker]) == INFORMANT}
     rename = {t.speaker: aliases[label_core(t.speaker)]
               for t in opened if label_core(t.speaker) in aliases}
     if len(informant_labels) == 1 and not rename and meta.get("informant"):
         only = next(iter(informant_labels))
-        if len(label_core(only)) <= 2 or JAWABAN_RE.match(label_core(only)):
+        if len(label_core(only)) <= 2:  # I:, N:, R: named by the header block
             rename[only] = meta["informant"]
     turns = []
-    for t in opened:
-        if t.start < 0:
-            continue
+    for t in spoken:
         start, end = trim(text, t.start, t.end)
-        if end <= start:
-            continue
-        role = t.role or roles[t.speaker]
-        speaker = t.speaker
-        jaw = JAWABAN_RE.match(label_core(speaker))
-        if jaw:
-            who = re.sub(r"^jawaban(?:nya)?(?:\s+adalah)?\s*", "", speaker, flags=re.I).strip()
-            speaker = who or meta.get("informant", "Informan")
-        speaker = rename.get(t.speaker, speaker)
-        turns.append(RawTurn(speaker, role, start, end))
+        if end > start:
+            role = t.role or roles[t.speaker]
+            turns.append(RawTurn(rename.get(t.speaker, t.speaker), role, start, end))
     return turns
 
 
@@ -510,12 +505,11 @@ def question_share(labelled_texts: list[tuple[str, str]]) -> dict[str, float]:
 
 
 def _narrative(
-    text: str, lines: list[tuple[int, int]], meta: dict[str, str], warnings: list[str]
+    text: str, lines: list[tuple[int, int]], meta: dict[str, str], repeated: Counter[str]
 ) -> ParsedText:
     """No speaker labels at all: each paragraph is a turn of the one informant."""
     speaker = meta.get("informant", "Informan")
     turns: list[RawTurn] = []
-    repeated = Counter(text[s:e].strip() for s, e in lines)
     para: list[int] = []
     for s, e in [*lines, (len(text), len(text))]:
         line = text[s:e]
@@ -527,8 +521,6 @@ def _narrative(
             if end > start:
                 turns.append(RawTurn(speaker, INFORMANT, start, end))
             para = []
-    if turns:
-        warnings.append(
-            "no speaker labels found; the whole text is treated as the informant's speech"
-        )
-    return ParsedText(meta, tuple(turns), tuple(warnings), labelled=False)
+    warnings = ("no speaker labels found; the whole text is treated as the informant's "
+                "speech",) if turns else ()
+    return ParsedText(meta, tuple(turns), warnings, labelled=False)
