@@ -14,12 +14,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import logging
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -215,6 +216,17 @@ def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = ()) ->
     :class:`InputFileError` when every file failed (the first failure is named).
     """
     files, warnings = find_files(inputs)
+    return read_files(files, warnings, interviewer_labels=interviewer_labels)
+
+
+def read_files(
+    files: Sequence[tuple[Path, str]],
+    warnings: Sequence[str] = (),
+    *,
+    interviewer_labels: Iterable[str] = (),
+) -> Corpus:
+    """Read the ``(path, shown name)`` pairs :func:`find_files` returned into a corpus."""
+    warnings = list(warnings)
     interviewers = frozenset(interviewer_labels)
     transcripts: list[Transcript] = []
     turns: list[Turn] = []
@@ -230,7 +242,7 @@ def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = ()) ->
             continue
         for transcript, raw_turns, notes in read:
             tid = _unique_id(transcript.transcript_id, used_ids)
-            transcript = _with_id(transcript, tid)
+            transcript = replace(transcript, transcript_id=tid)
             transcripts.append(transcript)
             warnings.extend(f"{shown}: {note}" for note in notes)
             if not any(t.role == sp.INFORMANT for t in raw_turns):
@@ -251,10 +263,6 @@ def _unique_id(tid: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
-
-
-def _with_id(t: Transcript, tid: str) -> Transcript:
-    return Transcript(tid, t.source, t.format, t.encoding, t.sha256, t.text, t.metadata)
 
 
 def slug(name: str) -> str:
@@ -281,28 +289,24 @@ def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset()
     suffix = path.suffix.lower()
     fmt = suffix.lstrip(".")
     tid = slug(path.stem)
-    if suffix in TEXT_SUFFIXES:
-        text, encoding = decode(data, shown)
-        parsed = sp.parse_turns(text, interviewers=interviewers)
-        return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
-                 parsed.turns, parsed.warnings)]
-    if suffix in SUBTITLE_SUFFIXES:
-        raw, encoding = decode(data, shown)
-        text, voices = subtitles_to_text(raw)
-        parsed = sp.parse_turns(text, speakers=voices, interviewers=interviewers)
-        return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
-                 parsed.turns, parsed.warnings)]
+    if suffix in TABLE_SUFFIXES:
+        frame, encoding = _read_table(data, shown, suffix)
+        return [
+            (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest,
+                        text, {}), turns, ())
+            for key, text, turns in table_to_turns(frame, shown, interviewers)
+        ]
+    names: frozenset[str] = frozenset()
     if suffix == ".docx":
         text, names = docx_to_text(data, shown)
-        parsed = sp.parse_turns(text, speakers=names, interviewers=interviewers)
-        return [(Transcript(tid, shown, fmt, "docx", digest, text, parsed.metadata),
-                 parsed.turns, parsed.warnings)]
-    frame, encoding = _read_table(data, shown, suffix)
-    return [
-        (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest, text,
-                    {}), turns, ())
-        for key, text, turns in table_to_turns(frame, shown, interviewers)
-    ]
+        encoding = "docx"
+    else:
+        text, encoding = decode(data, shown)
+        if suffix in SUBTITLE_SUFFIXES:
+            text, names = subtitles_to_text(text)
+    parsed = sp.parse_turns(text, speakers=names, interviewers=interviewers)
+    return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
+             parsed.turns, parsed.warnings)]
 
 
 _TIMING_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*")
@@ -338,7 +342,7 @@ def subtitles_to_text(raw: str) -> tuple[str, frozenset[str]]:
             if label:
                 # A speaker named at the start of a cue: trusted like a voice tag.
                 current = None
-                voices.add(" ".join(label.group("label").replace("**", "").split()))
+                voices.add(sp.clean_label(label.group("label")))
         lines_out.append(cue)
     return "\n".join(lines_out) + "\n", frozenset(voices)
 
@@ -382,9 +386,10 @@ def docx_to_text(data: bytes, shown: str) -> tuple[str, frozenset[str]]:
             who, said = cells[0], "\n".join(c for c in cells[1:] if c)
             if who.lower() in SPEAKER_COLUMNS or not said:
                 continue
+            who = sp.clean_label(who)
             if who and len(who) <= 80:
-                names.add(" ".join(who.split()))
-                out.append(f"{' '.join(who.split())}: {said}")
+                names.add(who)
+                out.append(f"{who}: {said}")
             else:
                 out.append(said)
     return normalise_text("\n".join(out)) + "\n", frozenset(names)
@@ -501,8 +506,6 @@ def transcripts_frame(transcripts: Sequence[Transcript], turns: Sequence[Turn]) 
     Columns: transcript_id, source, format, encoding, sha256, informant, role, unit, date,
     place, metadata (JSON of every header field), n_turns, n_informant_turns, text.
     """
-    import json
-
     n_turns: dict[str, int] = {}
     n_inf: dict[str, int] = {}
     for t in turns:

@@ -26,7 +26,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
-from pipeline.ingest import find_files, ingest, transcripts_frame, turns_frame
+from pipeline.ingest import find_files, read_files, transcripts_frame, turns_frame
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
@@ -160,13 +160,13 @@ def run(
             raise UsageError(f"no INPUT given and the sample corpus is missing: {DEFAULT_CORPUS}",
                              fix="Give a folder or files of transcripts.")
         inputs = [DEFAULT_CORPUS]
-    inputs = [Path(p) for p in inputs]
-    find_files(inputs)  # fail on a bad path before anything is written
+    # Fail on a bad path before anything is written.
+    files, found_warnings = find_files([Path(p) for p in inputs])
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
     work = _prepare(out, force)
     try:
-        _run_stages(inputs, work, config, result)
+        _run_stages(files, found_warnings, work, config, result)
     except BaseException as exc:
         marker = work / MARKER
         if marker.exists():
@@ -177,11 +177,15 @@ def run(
     return result
 
 
-def _run_stages(inputs: list[Path], work: Path, config: RunConfig, result: RunResult) -> None:
+def _run_stages(
+    files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
+    result: RunResult,
+) -> None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with _stage("ingest", timings):
-        corpus = ingest(inputs, interviewer_labels=config.interviewer_labels)
+        corpus = read_files(files, found_warnings,
+                            interviewer_labels=config.interviewer_labels)
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     lexicon = load_lexicon(config.models_dir)
