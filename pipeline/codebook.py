@@ -90,7 +90,8 @@ def _compose(path: Path) -> tuple[yaml.Node, str]:
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ResourceError(f"{path}{where}: not valid YAML ({problem})",
-                            fix="Check the indentation and quotes on that line.") from exc
+                            fix="Check the indentation and quotes on that line.",
+                            line=mark.line + 1 if mark is not None else None) from exc
     if not isinstance(node, yaml.MappingNode):
         raise ResourceError(f"{path}: a codebook is a mapping with a 'themes' list",
                             fix="See models/codebooks/README.md for the format.")
@@ -223,8 +224,7 @@ def check_codebook(path: Path, stem: Callable[[str], str]) -> list[Problem]:
     try:
         book, problems = _read(Path(path))
     except ResourceError as exc:
-        match = re.search(r"line (\d+)", exc.message)
-        return [Problem(int(match.group(1)) if match else 1, "error", exc.message)]
+        return [Problem(exc.line or 1, "error", exc.message)]
     problems += _structure(book)
     owners: dict[str, list[str]] = {}
     for theme in book.themes:

@@ -65,3 +65,7 @@ class ResourceError(TematikError):
     """A shipped or user-supplied resource (lexicon, codebook) is malformed."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, fix: str = "", line: int | None = None) -> None:
+        self.line = line
+        super().__init__(message, fix=fix)

@@ -87,7 +87,7 @@ class Normaliser:
     Build once per run: it holds the tokenizer, the stemmer and per-word caches.
     """
 
-    def __init__(self, lexicon: Lexicon, *, extra_stopwords: Iterable[str] = ()) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
         from Sastrawi.Stemmer.Stemmer import Stemmer
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -97,14 +97,15 @@ class Normaliser:
         dictionary = ArrayDictionary()
         # Sastrawi keeps its 30,000 root words in a list and searches it for every candidate
         # root (most of its time); a set gives the same answers in O(1).
-        dictionary.words = set(self._dictionary)
+        dictionary.words = self._dictionary
         self._stemmer = Stemmer(dictionary)
         self.tokenizer = make_tokenizer(lexicon.abbreviations)
-        stop = set(_Defaults.stop_words) | lexicon.stopwords_extra | set(extra_stopwords)
+        stop = set(_Defaults.stop_words) | lexicon.stopwords_extra
         self.stopwords = frozenset(stop - lexicon.keep)
+        # _spoken_affixes maps the root it finds itself; chains in the colloquial table are
+        # resolved when it is loaded, so one colloquial step before it is enough.
         self.word = make_pipeline(
-            str.lower, strip_edges, strip_clitic, self._colloquial, self._spoken_affixes,
-            self._colloquial,
+            str.lower, strip_edges, strip_clitic, self._colloquial, self._spoken_affixes
         )
         self._forms: dict[str, WordForm] = {}
         self._stems: dict[str, str] = {}
@@ -207,9 +208,9 @@ class Normaliser:
 
     def tokenize(self, text: str) -> list[tuple[int, int, str, WordForm]]:
         """(start, end, surface, form) of every token in ``text``; offsets index ``text``."""
-        return self._analyse(self.tokenizer(text))
+        return self.analyse(self.tokenizer(text))
 
-    def _analyse(self, doc: Doc) -> list[tuple[int, int, str, WordForm]]:
+    def analyse(self, doc: Doc) -> list[tuple[int, int, str, WordForm]]:
         out = []
         for tok in doc:
             surface = tok.text
@@ -292,7 +293,7 @@ def normalise(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFra
     columns: dict[str, list[object]] = {c: [] for c in TOKEN_COLUMNS}
     texts = (p.text for p in passages)
     for passage, doc in zip(passages, normaliser.tokenizer.pipe(texts), strict=True):
-        analysed = normaliser._analyse(doc)
+        analysed = normaliser.analyse(doc)
         terms = normaliser.terms([a[3] for a in analysed])
         for i, ((start, end, surface, form), term) in enumerate(zip(analysed, terms, strict=True)):
             columns["passage_id"].append(passage.passage_id)
