@@ -239,9 +239,10 @@ def check_codebook(path: Path, stem: Callable[[str], str]) -> list[Problem]:
                                         f"'{theme.id}' stems to nothing"))
             elif stemmed != keyword:
                 problems.append(Problem(theme.line, "warning", f"keyword '{keyword}' in "
-                                        f"'{theme.id}' stems to '{stemmed}'; write "
-                                        f"'{stemmed}' (it then matches every form)"))
-            owners.setdefault(stemmed or keyword, []).append(theme.id)
+                                        f"'{theme.id}' is not a base form (its stem is "
+                                        f"'{stemmed}'): it matches only '{keyword}' itself; "
+                                        f"write '{stemmed}' to match every form"))
+            owners.setdefault(keyword, []).append(theme.id)
         for dup in {k for k in theme.keywords if theme.keywords.count(k) > 1}:
             problems.append(Problem(theme.line, "warning", f"keyword '{dup}' is listed twice "
                                     f"in '{theme.id}'"))

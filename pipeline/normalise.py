@@ -136,7 +136,10 @@ class Normaliser:
         cached = self._stems.get(norm)
         if cached is not None:
             return cached
-        if "-" in norm:
+        override = self._override(norm)
+        if override:
+            result = override
+        elif "-" in norm:
             parts = [p for p in norm.split("-") if p]
             first = self._stemmer.stem(parts[0]) if parts else norm
             if len(parts) == 2 and (parts[1].startswith(parts[0]) or
@@ -157,6 +160,16 @@ class Normaliser:
                     break
         self._stems[norm] = result
         return result
+
+    def _override(self, norm: str) -> str:
+        """The stem ``stems.tsv`` gives ``norm``, or with a clitic attached, its base."""
+        stems = self.lexicon.stems
+        if norm in stems:
+            return stems[norm]
+        for clitic in CLITICS:
+            if norm.endswith(clitic) and norm[: -len(clitic)] in stems:
+                return stems[norm[: -len(clitic)]]
+        return ""
 
     def form(self, surface: str) -> WordForm:
         """Norm, stem and kind of one token's surface form (cached per word type)."""

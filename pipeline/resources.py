@@ -2,13 +2,14 @@
 
 Files (format in ``models/lexicons/README.md``): ``colloquial.tsv`` (spoken form -> standard),
 ``fillers.txt``, ``stopwords_extra.txt``, ``keep_words.txt``, ``phrases.tsv`` (phrase -> term
-id), ``abbreviations.txt``. A malformed line is a :class:`ResourceError` naming file and line.
+id), ``abbreviations.txt``, ``stems.tsv`` (word -> stem, where Sastrawi's stem misleads).
+A malformed line is a :class:`ResourceError` naming file and line.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pipeline.errors import ResourceError
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 LEXICON_FILES = (
     "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
-    "abbreviations.txt",
+    "abbreviations.txt", "stems.tsv",
 )
 
 
@@ -32,6 +33,7 @@ class Lexicon:
     phrases: tuple[tuple[str, str], ...]
     abbreviations: tuple[str, ...]
     digest: str
+    stems: dict[str, str] = field(default_factory=dict)
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -104,4 +106,5 @@ def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
         phrases=phrases,
         abbreviations=tuple(_words(folder / "abbreviations.txt", lower=False)),
         digest=digest.hexdigest(),
+        stems={w.lower(): s.lower() for w, s in _pairs(folder / "stems.tsv")},
     )

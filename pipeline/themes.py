@@ -1,0 +1,474 @@
+"""Themes: code every passage with the themes of a codebook and keep the evidence.
+
+The dictionary coder matches a codebook's cues (``models/codebooks/README.md``) against the
+normalised tokens of each passage: a keyword written as a base form (its own stem, ``layan``)
+matches every word with that stem (pelayanan, melayani, dilayani, layanannya); a keyword
+written in a derived form (``kebersamaan``, whose stem ``sama`` is far too general) matches
+only that word, with or without a clitic. A phrase matches consecutive words (fillers
+skipped) whose stems equal the phrase's.
+Each cue adds its weight to its theme's score; a cue said again adds half its weight, up to
+three times. A theme is coded when its score reaches the threshold (default 1.5: one strong
+cue, two ordinary ones, or one ordinary cue said twice; one ordinary or weak mention is not
+enough) and none of its negative cues is in the passage. A passage may get several themes.
+
+When a researcher's coded passages train a :class:`~pipeline.supervised.SupervisedCoder`,
+:func:`combine` merges its probabilities with the dictionary scores (see its docstring).
+
+Tables (columns documented on each function): ``evidence`` (every cue matched),
+``codings`` (one row per coded passage and theme), ``theme_matrix`` (theme x informant),
+``theme_cooccurrence``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline.codebook import Codebook
+from pipeline.normalise import Normaliser
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 1.5
+REPEAT_FACTOR = 0.5
+MAX_REPEATS = 3
+SKIPPED_KINDS = frozenset({"filler", "clitic"})
+METHODS = ("dictionary", "supervised", "combined")
+
+EVIDENCE_COLUMNS = ["passage_id", "theme", "cue", "kind", "surface", "start", "end", "weight"]
+CODING_COLUMNS = ["passage_id", "transcript_id", "speaker", "theme", "score", "probability",
+                  "method", "evidence", "evidence_spans"]
+SCORE_COLUMNS = ["passage_id", "theme", "score", "blocked"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One codebook cue reduced to the stems the coder compares."""
+
+    theme: str
+    text: str
+    stems: tuple[str, ...]
+    weight: float
+    negative: bool = False
+    exact: bool = False  # a derived-form keyword: matched on the word's standard form
+
+
+@dataclass(frozen=True)
+class DictionaryResult:
+    """What the dictionary coder found: every match, and each passage's score per theme."""
+
+    evidence: pd.DataFrame
+    scores: pd.DataFrame
+    threshold: float
+    unmatched_cues: tuple[str, ...] = ()
+
+
+@dataclass
+class _Index:
+    keywords: dict[str, list[Cue]] = field(default_factory=dict)
+    exact: dict[str, list[Cue]] = field(default_factory=dict)
+    phrases: dict[str, list[Cue]] = field(default_factory=dict)
+
+
+class DictionaryCoder:
+    """Scores passages per theme from the cues of ``codebook``.
+
+    ``normaliser`` reduces the codebook's keywords and phrases to stems the same way the
+    passages were reduced, so ``layan`` matches pelayanan, melayani, dilayani, layanannya and
+    the phrase ``kasih contoh`` matches "ngasih contoh".
+    """
+
+    def __init__(self, codebook: Codebook, normaliser: Normaliser, *,
+                 threshold: float = DEFAULT_THRESHOLD) -> None:
+        if threshold <= 0:
+            raise ValueError(f"threshold must be positive, got {threshold}")
+        self.codebook = codebook
+        self.threshold = threshold
+        self.cues = tuple(_cues(codebook, normaliser))
+        self._index = _Index()
+        for cue in self.cues:
+            if cue.exact:
+                self._index.exact.setdefault(cue.stems[0], []).append(cue)
+            elif len(cue.stems) == 1 and not cue.negative:
+                self._index.keywords.setdefault(cue.stems[0], []).append(cue)
+            else:
+                self._index.phrases.setdefault(cue.stems[0], []).append(cue)
+        for cues in self._index.phrases.values():
+            cues.sort(key=lambda c: -len(c.stems))
+
+    def match(self, tokens: pd.DataFrame) -> DictionaryResult:
+        """Every cue in ``tokens`` (the normalise stage's table) and the scores it gives.
+
+        ``evidence`` columns: passage_id, theme, cue (as written in the codebook), kind
+        (keyword, phrase, negative), surface (the speaker's words), start, end (offsets into
+        the transcript), weight (what the match added to the score; 0 for negatives).
+        ``scores`` columns: passage_id, theme, score, blocked (a negative cue matched); one
+        row per passage and theme with any match.
+        """
+        rows: dict[str, list[object]] = {c: [] for c in EVIDENCE_COLUMNS}
+        score_rows: list[tuple[str, str, float, bool]] = []
+        if len(tokens):
+            frame = tokens[~tokens["kind"].isin(SKIPPED_KINDS)]
+            pids = frame["passage_id"].to_numpy()
+            bounds = np.flatnonzero(pids[1:] != pids[:-1]) + 1
+            starts = np.concatenate(([0], bounds))
+            ends = np.concatenate((bounds, [len(frame)]))
+            stems = frame["stem"].to_numpy()
+            norms = frame["norm"].map(_bare).to_numpy()
+            kinds = frame["kind"].to_numpy()
+            t_start = frame["start"].to_numpy()
+            t_end = frame["end"].to_numpy()
+            surfaces = frame["surface"].to_numpy()
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+                pid = str(pids[a])
+                found = self._match_passage(stems[a:b], norms[a:b], kinds[a:b])
+                per_theme: dict[str, Counter[str]] = defaultdict(Counter)
+                blocked: set[str] = set()
+                weights: dict[tuple[str, str], float] = {}
+                for cue, i, j in found:
+                    if cue.negative:
+                        blocked.add(cue.theme)
+                        added = 0.0
+                    else:
+                        n = per_theme[cue.theme][cue.text]
+                        per_theme[cue.theme][cue.text] += 1
+                        added = cue.weight * (1.0 if n == 0 else
+                                              REPEAT_FACTOR if n < MAX_REPEATS else 0.0)
+                        weights[cue.theme, cue.text] = cue.weight
+                    s, e = int(t_start[a + i]), int(t_end[a + j - 1])
+                    rows["passage_id"].append(pid)
+                    rows["theme"].append(cue.theme)
+                    rows["cue"].append(cue.text)
+                    rows["kind"].append("negative" if cue.negative else
+                                        "phrase" if len(cue.stems) > 1 else "keyword")
+                    rows["surface"].append(_join_surface(surfaces[a + i:a + j]))
+                    rows["start"].append(s)
+                    rows["end"].append(e)
+                    rows["weight"].append(round(added, 4))
+                themes = sorted(set(per_theme) | blocked)
+                for theme in themes:
+                    total = sum(
+                        weights[theme, text] * (1 + REPEAT_FACTOR * (min(n, MAX_REPEATS) - 1))
+                        for text, n in per_theme[theme].items()
+                    )
+                    score_rows.append((pid, theme, round(total, 4), theme in blocked))
+        evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+        for col in ("start", "end"):
+            evidence[col] = evidence[col].astype("int64")
+        evidence["weight"] = evidence["weight"].astype("float64")
+        scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS)
+        scores["score"] = scores["score"].astype("float64")
+        scores["blocked"] = scores["blocked"].astype(bool)
+        used = set(evidence["cue"]) if len(evidence) else set()
+        unmatched = tuple(sorted({c.text for c in self.cues} - used))
+        return DictionaryResult(evidence, scores, self.threshold, unmatched)
+
+    def _match_passage(self, stems: np.ndarray, norms: np.ndarray, kinds: np.ndarray,
+                       ) -> list[tuple[Cue, int, int]]:
+        """(cue, first, last + 1) for every match; within a theme, the words of a matched
+        phrase do not count again as keywords."""
+        found: list[tuple[Cue, int, int]] = []
+        covered: dict[str, set[int]] = defaultdict(set)
+        n = len(stems)
+        for i in range(n):
+            if kinds[i] not in ("word", "stop"):
+                continue
+            for cue in self._index.phrases.get(stems[i], ()):
+                k = len(cue.stems)
+                if i + k <= n and all(stems[i + m] == cue.stems[m] and
+                                      kinds[i + m] in ("word", "stop") for m in range(k)):
+                    if not cue.negative and covered[cue.theme] & set(range(i, i + k)):
+                        continue
+                    found.append((cue, i, i + k))
+                    if not cue.negative:
+                        covered[cue.theme].update(range(i, i + k))
+        for i in range(n):
+            if kinds[i] != "word":
+                continue
+            for cue in (*self._index.keywords.get(stems[i], ()),
+                        *self._index.exact.get(norms[i], ())):
+                if i not in covered[cue.theme]:
+                    found.append((cue, i, i + 1))
+        found.sort(key=lambda f: (f[1], f[0].theme, f[0].text))
+        return found
+
+
+def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
+    for theme in codebook.themes:
+        for keyword in theme.keywords:
+            stems = _stems(keyword, normaliser)
+            if not stems:
+                continue
+            weight = theme.weights.get(keyword, 1.0)
+            norm = _bare(normaliser.form(keyword).norm)
+            if stems[0] == keyword or stems[0] == norm:
+                yield Cue(theme.id, keyword, stems[:1], weight)
+            else:
+                yield Cue(theme.id, keyword, (norm,), weight, exact=True)
+        for phrase in theme.phrases:
+            stems = _stems(phrase, normaliser)
+            if stems:
+                yield Cue(theme.id, phrase, stems, theme.weights.get(phrase, 1.0))
+        for negative in theme.negative:
+            stems = _stems(negative, normaliser)
+            if stems:
+                yield Cue(theme.id, negative, stems, 0.0, negative=True)
+
+
+def _stems(text: str, normaliser: Normaliser) -> tuple[str, ...]:
+    return tuple(f.stem for _, _, _, f in normaliser.tokenize(text)
+                 if f.kind in ("word", "stop") and f.stem)
+
+
+def _bare(norm: str) -> str:
+    """A standard form without a trailing clitic: ``kebersamaannya`` -> ``kebersamaan``."""
+    for clitic in ("nya", "lah", "kah", "ku", "mu"):
+        if norm.endswith(clitic) and len(norm) - len(clitic) >= 4:
+            return norm[: -len(clitic)]
+    return norm
+
+
+def _join_surface(surfaces: Iterable[object]) -> str:
+    return " ".join(str(s) for s in surfaces)
+
+
+# -- codings --------------------------------------------------------------------------------
+
+
+def codings_frame(
+    result: DictionaryResult,
+    passages: pd.DataFrame,
+    *,
+    probabilities: pd.DataFrame | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The ``codings`` table: one row per passage and theme it is coded with.
+
+    Columns: passage_id, transcript_id, speaker, theme, score (dictionary score, 0 when no
+    cue matched), probability (the supervised coder's, NaN without one), method (dictionary,
+    supervised or combined), evidence (the matched words as spoken, ``; ``-separated),
+    evidence_spans (their ``start-end`` offsets into the transcript, in the same order).
+
+    Without ``probabilities`` a theme is coded when its dictionary score reaches the
+    threshold and no negative cue blocks it. With ``probabilities`` (passage_id index, one
+    column per trained theme) and per-theme ``thresholds``, see :func:`combine`.
+    """
+    scores = result.scores
+    decided = combine(scores, result.threshold, probabilities, thresholds or {})
+    if not len(decided):
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in CODING_COLUMNS})
+    ev = result.evidence[result.evidence["weight"] > 0]
+    grouped = {key: g for key, g in ev.groupby(["passage_id", "theme"], sort=False)}
+    words, spans = [], []
+    for pid, theme in zip(decided["passage_id"], decided["theme"], strict=True):
+        g = grouped.get((pid, theme))
+        if g is None:
+            words.append("")
+            spans.append("")
+            continue
+        g = g.sort_values("start", kind="stable")
+        words.append("; ".join(g["surface"]))
+        spans.append("; ".join(f"{s}-{e}" for s, e in zip(g["start"], g["end"], strict=True)))
+    decided = decided.assign(evidence=words, evidence_spans=spans)
+    meta = passages.set_index("passage_id")[["transcript_id", "speaker"]]
+    decided = decided.join(meta, on="passage_id")
+    order = {pid: i for i, pid in enumerate(passages["passage_id"])}
+    decided = decided.assign(_o=decided["passage_id"].map(order)).sort_values(
+        ["_o", "theme"], kind="stable").drop(columns="_o")
+    return decided[CODING_COLUMNS].reset_index(drop=True)
+
+
+def combine(
+    scores: pd.DataFrame,
+    threshold: float,
+    probabilities: pd.DataFrame | None,
+    thresholds: Mapping[str, float],
+) -> pd.DataFrame:
+    """Decide which (passage, theme) pairs are coded, from dictionary scores and, when a
+    supervised coder was trained, its probabilities.
+
+    For a theme the supervised coder knows: coded when its probability reaches the theme's
+    threshold (method ``combined`` when the dictionary also reaches its threshold,
+    ``supervised`` otherwise), or when the dictionary reaches its threshold and the model
+    does not clearly disagree (probability at least half the theme's threshold; method
+    ``dictionary``). Other themes: dictionary only. Negative cues block the dictionary side.
+    Columns: passage_id, theme, score, probability, method.
+    """
+    dic = scores[(scores["score"] >= threshold) & ~scores["blocked"]]
+    dict_pairs = {(p, t): s for p, t, s in
+                  zip(dic["passage_id"], dic["theme"], dic["score"], strict=True)}
+    all_scores = {(p, t): s for p, t, s in
+                  zip(scores["passage_id"], scores["theme"], scores["score"], strict=True)}
+    rows: list[tuple[str, str, float, float, str]] = []
+    trained = set(probabilities.columns) if probabilities is not None else set()
+    for (pid, theme), score in dict_pairs.items():
+        if theme in trained:
+            continue
+        rows.append((pid, theme, score, float("nan"), "dictionary"))
+    if probabilities is not None:
+        for theme in probabilities.columns:
+            cut = float(thresholds.get(theme, 0.5))
+            column = probabilities[theme]
+            for pid, p in zip(column.index, column.to_numpy(), strict=True):
+                p = float(p)
+                in_dict = (pid, theme) in dict_pairs
+                if p >= cut:
+                    method = "combined" if in_dict else "supervised"
+                elif in_dict and p >= cut / 2:
+                    method = "dictionary"
+                else:
+                    continue
+                rows.append((str(pid), str(theme), float(all_scores.get((pid, theme), 0.0)),
+                             round(p, 4), method))
+    frame = pd.DataFrame(rows, columns=["passage_id", "theme", "score", "probability",
+                                        "method"])
+    frame["score"] = frame["score"].astype("float64")
+    frame["probability"] = frame["probability"].astype("float64")
+    return frame
+
+
+def _dtype(column: str) -> str:
+    return "float64" if column in ("score", "probability") else "object"
+
+
+# -- displays -------------------------------------------------------------------------------
+
+_SENTENCE_RE = re.compile(r"[^.?!…\n]+[.?!…]*")
+
+
+def best_quote(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
+               max_words: int = 40) -> str:
+    """The sentence of ``text`` (which starts at transcript offset ``offset``) holding the
+    most evidence ``spans``, cut to about ``max_words`` words around the evidence."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)
+                 if m.group().strip()]
+    if not sentences:
+        return ""
+    local = [(s - offset, e - offset) for s, e in spans]
+
+    def hits(sent: tuple[int, int]) -> int:
+        return sum(1 for s, _ in local if sent[0] <= s < sent[1])
+
+    start, end = max(sentences, key=lambda s: (hits(s), -s[0]))
+    words = text[start:end].split()
+    if len(words) > max_words:
+        first = next((s for s, _ in local if start <= s < end), start)
+        before = len(text[start:first].split())
+        lo = max(0, min(before - max_words // 3, len(words) - max_words))
+        cut = words[lo:lo + max_words]
+        return ("… " if lo else "") + " ".join(cut) + (" …" if lo + max_words < len(words)
+                                                       else "")
+    return " ".join(words)
+
+
+def theme_rollup(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """``codings`` with each coded sub-theme also counted for its parents: columns
+    passage_id, theme, score, direct (coded for this theme itself). One row per passage and
+    theme; a parent coded directly and through a child keeps the higher score."""
+    parents = {t.id: t.parent for t in codebook.themes}
+    rows: dict[tuple[str, str], tuple[float, bool]] = {}
+    for pid, theme, score in zip(codings["passage_id"], codings["theme"], codings["score"],
+                                 strict=True):
+        current: str | None = str(theme)
+        direct = True
+        while current is not None:
+            old = rows.get((pid, current))
+            value = max(float(score), old[0]) if old else float(score)
+            rows[pid, current] = (value, direct or (old[1] if old else False))
+            current = parents.get(current)
+            direct = False
+    return pd.DataFrame([(p, t, s, d) for (p, t), (s, d) in rows.items()],
+                        columns=["passage_id", "theme", "score", "direct"])
+
+
+def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.DataFrame,
+                 codebook: Codebook) -> pd.DataFrame:
+    """The theme x informant matrix (Miles & Huberman's display), long form.
+
+    Columns: theme, transcript_id, speaker, passages (the informant's passages coded with the
+    theme or one of its sub-themes), informant_passages (all their passages), share, and
+    best_passage_id / best_quote (the highest-scoring coded passage and its sentence with
+    the most evidence). One row per theme of the codebook (plus themes only the supervised
+    coder knows) and informant, zero rows included, in codebook and transcript order.
+    """
+    informants = passages[passages["role"] == "informant"]
+    pairs = informants[["transcript_id", "speaker"]].astype(str)
+    totals = [(t, s, int(n)) for (t, s), n in
+              Counter(zip(pairs["transcript_id"], pairs["speaker"], strict=True)).items()]
+    rolled = theme_rollup(codings, codebook).merge(
+        informants[["passage_id", "transcript_id", "speaker", "start", "text"]],
+        on="passage_id")
+    themes = [t.id for t in codebook.themes]
+    themes += sorted(set(rolled["theme"]) - set(themes))
+    spans = _spans_by_passage(evidence)
+    rows = []
+    for theme in themes:
+        sub = rolled[rolled["theme"] == theme]
+        best = (sub.sort_values(["score", "passage_id"], ascending=[False, True], kind="stable")
+                .drop_duplicates(["transcript_id", "speaker"]))
+        by_who = {(str(t), str(s)): (str(p), str(x), int(o)) for t, s, p, x, o in zip(
+            best["transcript_id"], best["speaker"], best["passage_id"], best["text"],
+            best["start"], strict=True)}
+        counts = Counter(zip(sub["transcript_id"].astype(str), sub["speaker"].astype(str),
+                             strict=True))
+        for tid, speaker, total in totals:
+            n = counts.get((tid, speaker), 0)
+            hit = by_who.get((tid, speaker))
+            quote = ""
+            pid = ""
+            if hit is not None:
+                pid, text, offset = hit
+                quote = best_quote(text, offset,
+                                   spans.get((pid, theme), []) or
+                                   _child_spans(spans, pid, theme))
+            rows.append((theme, tid, speaker, n, int(total), round(n / total, 4) if total else
+                         0.0, pid, quote))
+    return pd.DataFrame(rows, columns=["theme", "transcript_id", "speaker", "passages",
+                                       "informant_passages", "share", "best_passage_id",
+                                       "best_quote"])
+
+
+def _spans_by_passage(evidence: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    pos = evidence[evidence["weight"] > 0]
+    for pid, theme, s, e in zip(pos["passage_id"], pos["theme"], pos["start"], pos["end"],
+                                strict=True):
+        out[str(pid), str(theme)].append((int(s), int(e)))
+    return out
+
+
+def _child_spans(spans: Mapping[tuple[str, str], list[tuple[int, int]]], pid: str,
+                 theme: str) -> list[tuple[int, int]]:
+    prefix = theme + "."
+    return [s for (p, t), v in spans.items() if p == pid and t.startswith(prefix) for s in v]
+
+
+def cooccurrence(codings: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """Which themes appear together. Columns: theme_a, theme_b (theme_a < theme_b),
+    passages (coded with both), informants (informants with a passage of each), jaccard
+    (passages with both / passages with either). Pairs that never co-occur are left out."""
+    if not len(codings):
+        return pd.DataFrame(columns=["theme_a", "theme_b", "passages", "informants", "jaccard"])
+    who = passages.set_index("passage_id")[["transcript_id", "speaker"]]
+    by_theme: dict[str, set[str]] = {}
+    for pid, theme in zip(codings["passage_id"], codings["theme"], strict=True):
+        by_theme.setdefault(str(theme), set()).add(str(pid))
+    informants_of = {t: {tuple(who.loc[p]) for p in ps} for t, ps in by_theme.items()}
+    rows = []
+    themes = sorted(by_theme)
+    for i, a in enumerate(themes):
+        for b in themes[i + 1:]:
+            both = by_theme[a] & by_theme[b]
+            people = informants_of[a] & informants_of[b]
+            if not both and not people:
+                continue
+            either = by_theme[a] | by_theme[b]
+            rows.append((a, b, len(both), len(people), round(len(both) / len(either), 4)))
+    return pd.DataFrame(rows, columns=["theme_a", "theme_b", "passages", "informants",
+                                       "jaccard"])
