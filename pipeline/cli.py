@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
-from pipeline.codebook import check_file
+from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
 from pipeline.config import RunConfig
-from pipeline.errors import TematikError
-from pipeline.run import RunResult, run
+from pipeline.errors import TematikError, UsageError
+from pipeline.run import RunResult, code_file, open_run, read_run_table, run
+from pipeline.themes import DEFAULT_THRESHOLD
+from pipeline.views import themes_view
 
 
 class _DataFailure(click.ClickException):
@@ -44,6 +48,18 @@ def main(verbose: bool) -> None:
     )
 
 
+def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--threshold", type=click.FloatRange(min=0.1), default=DEFAULT_THRESHOLD,
+        show_default=True,
+        help="Dictionary score a theme needs in a passage to be coded (one strong cue, or "
+        "two ordinary ones, at the default).")(command)
+    return click.option(
+        "--codebook", type=click.Path(path_type=Path, dir_okay=False),
+        default=DEFAULT_CODEBOOK, show_default="models/codebooks/kinerja-aparatur.yaml",
+        help="Codebook (YAML) whose themes are coded.")(command)
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
@@ -59,19 +75,22 @@ def main(verbose: bool) -> None:
 @click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
               help="A speaker label that is the interviewer's (repeatable), for labels "
               "tematik does not know, e.g. --interviewer-label Mhs.")
+@_codebook_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
-    interviewer_labels: tuple[str, ...], quiet: bool,
+    interviewer_labels: tuple[str, ...], codebook: Path, threshold: float, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
-    With no INPUTS, runs on the embedded sample corpus (corpus/). Writes transcripts,
-    turns, passages and tokens tables (Parquet, and passages.csv for Excel) and
-    manifest.json into the run directory.
+    With no INPUTS, runs on the embedded sample corpus (corpus/). Finds informant
+    passages, normalises spoken Indonesian, codes every passage with the codebook's themes
+    and writes the tables (Parquet, and CSV for Excel) and manifest.json into the run
+    directory.
     """
     config = RunConfig(seed=seed, window_words=window_words,
-                       interviewer_labels=tuple(interviewer_labels))
+                       interviewer_labels=tuple(interviewer_labels), codebook=codebook,
+                       threshold=threshold)
     try:
         result = run(list(inputs), out, config=config, force=force)
     except TematikError as exc:
@@ -106,12 +125,80 @@ def codebook_check(file: Path) -> None:
         raise SystemExit(1)
 
 
+@main.command("code")
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--text-column", required=True, metavar="COL", help="Column holding the texts.")
+@click.option("--id-column", metavar="COL", default=None,
+              help="Column identifying each text (default: its line number in the sheet).")
+@_codebook_options
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV to write: one row per text and theme.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def code_command(input_file: Path, text_column: str, id_column: str | None, codebook: Path,
+                 threshold: float, out: Path, force: bool) -> None:
+    """Code the texts of a spreadsheet (INPUT: .csv or .xlsx) with the codebook's themes.
+
+    For lists of passages without a run: interview excerpts, open survey answers. Writes
+    CODINGS.csv with columns id, theme, label, score, probability, method, evidence (the
+    matched words as written) and evidence_spans (their character offsets in the text).
+    """
+    try:
+        result = code_file(input_file, out, text_column=text_column, id_column=id_column,
+                           codebook_path=codebook, threshold=threshold, force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(f"coded {result.coded:,} of {result.texts:,} texts: {len(result.codings):,} "
+               f"codings written to {result.out}")
+
+
+@main.command("themes")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--theme", default=None, metavar="ID",
+              help="List the passages coded with this theme (a parent includes its "
+              "sub-themes), evidence marked.")
+@click.option("--informant", default=None, metavar="NAME",
+              help="Only informants whose name or transcript contains NAME.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many passages --theme lists.")
+def themes_command(run_dir: Path, theme: str | None, informant: str | None,
+                   limit: int) -> None:
+    """Show the themes coded in RUN: passages with their evidence, and the theme x
+    informant matrix (coded passages and share of each informant's passages)."""
+    try:
+        open_run(run_dir)
+        book = load_codebook(run_dir / "codebook.yaml")
+        tables = {name: read_run_table(run_dir, name)
+                  for name in ("passages", "codings", "evidence", "theme_matrix")}
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    styled = sys.stdout.isatty()
+
+    def mark(word: str) -> str:
+        return click.style(word, bold=True, underline=True) if styled else f"**{word}**"
+
+    try:
+        text = themes_view(book, tables["passages"], tables["codings"], tables["evidence"],
+                           tables["theme_matrix"], theme=theme, informant=informant,
+                           mark=mark, limit=limit)
+    except KeyError:
+        ids = ", ".join(t.id for t in book.themes)
+        raise _fail(UsageError(f"no theme '{theme}' in this run's codebook",
+                               fix=f"Use one of: {ids}.")) from None
+    except LookupError:
+        raise _fail(UsageError(f"no informant matches '{informant}'",
+                               fix="Run 'tematik themes RUN' to see the informants.")) from None
+    click.echo(text)
+
+
 def _print_summary(result: RunResult) -> None:
     c = result.counts
     total = sum(result.timings.values())
     click.echo(f"tematik {__version__}: run finished in {total:.1f} s")
-    for key in ("transcripts", "informants", "turns", "passages", "tokens"):
-        click.echo(f"  {key:<12} {c.get(key, 0):>8,}")
+    for key in ("transcripts", "informants", "turns", "passages", "tokens", "codings",
+                "coded_passages"):
+        click.echo(f"  {key:<14} {c.get(key, 0):>8,}")
     stages = " | ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     click.echo(f"  {'stages':<12} {stages}")
     for line in result.skipped:

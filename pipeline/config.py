@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.codebook import DEFAULT_CODEBOOK
 from pipeline.resources import MODELS_DIR
+from pipeline.themes import DEFAULT_THRESHOLD
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -18,12 +20,17 @@ class RunConfig:
     window_words: int = 120
     interviewer_labels: tuple[str, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
+    codebook: Path = field(default=DEFAULT_CODEBOOK)
+    threshold: float = DEFAULT_THRESHOLD
 
     def __post_init__(self) -> None:
         if self.window_words < 10:
             raise ValueError(f"window_words must be at least 10, got {self.window_words}")
+        if self.threshold <= 0:
+            raise ValueError(f"threshold must be positive, got {self.threshold}")
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["models_dir"] = str(self.models_dir)
+        data["codebook"] = str(self.codebook)
         return data

@@ -420,6 +420,33 @@ def _read_table(data: bytes, shown: str, suffix: str) -> tuple[pd.DataFrame, str
     return frame, encoding
 
 
+def read_sheet(path: Path) -> pd.DataFrame:
+    """A researcher's spreadsheet (.csv in any common encoding and separator, or .xlsx) as
+    a DataFrame of strings. Raises :class:`InputFileError` naming the file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx"):
+        raise InputFileError(path, f"expected a .csv or .xlsx file, got '{suffix or path.name}'",
+                             fix="Save the sheet as CSV (UTF-8) or as an Excel .xlsx workbook.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror})",
+                             fix="Check the path and that the file is readable.") from exc
+    return _read_table(data, str(path), suffix)[0]
+
+
+def pick_column(frame: pd.DataFrame, name: str, shown: Path | str, *, option: str) -> str:
+    """The column of ``frame`` called ``name`` (case and spaces ignored), or an error that
+    lists the columns there are."""
+    found = _find_column(frame, [name.strip().lower()])
+    if found is None:
+        have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
+        raise InputFileError(shown, f"has no column {name!r} (its columns: {have})",
+                             fix=f"Give the right column name with {option}.")
+    return found
+
+
 def _find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
     lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
     for name in names:

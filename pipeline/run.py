@@ -24,13 +24,28 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError, UsageError
-from pipeline.ingest import find_files, read_files, transcripts_frame, turns_frame
+from pipeline.errors import InputFileError, RunDirectoryError, UsageError
+from pipeline.ingest import (
+    find_files,
+    pick_column,
+    read_files,
+    read_sheet,
+    transcripts_frame,
+    turns_frame,
+)
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
-from pipeline.segment import passages_frame, segment
+from pipeline.segment import Passage, passages_frame, segment
 from pipeline.speakers import INFORMANT
+from pipeline.themes import (
+    DEFAULT_THRESHOLD,
+    DictionaryCoder,
+    codings_frame,
+    cooccurrence,
+    theme_matrix,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +175,14 @@ def run(
             raise UsageError(f"no INPUT given and the sample corpus is missing: {DEFAULT_CORPUS}",
                              fix="Give a folder or files of transcripts.")
         inputs = [DEFAULT_CORPUS]
-    # Fail on a bad path before anything is written.
+    # Fail on a bad path or codebook before anything is written.
     files, found_warnings = find_files([Path(p) for p in inputs])
+    codebook = load_codebook(config.codebook)
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
     work = _prepare(out, force)
     try:
-        _run_stages(files, found_warnings, work, config, result)
+        _run_stages(files, found_warnings, work, config, codebook, result)
     except BaseException as exc:
         marker = work / MARKER
         if marker.exists():
@@ -179,7 +195,7 @@ def run(
 
 def _run_stages(
     files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
-    result: RunResult,
+    codebook: Codebook, result: RunResult,
 ) -> None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -192,16 +208,32 @@ def _run_stages(
     with _stage("segment", timings):
         passages = segment(corpus.transcripts, corpus.turns, window_words=config.window_words,
                            filler_words=lexicon.fillers)
+    normaliser = Normaliser(lexicon)
     with _stage("normalise", timings):
-        tokens = normalise(passages, Normaliser(lexicon))
+        tokens = normalise(passages, normaliser)
+    passages_df = passages_frame(passages)
+    with _stage("themes", timings):
+        matched = DictionaryCoder(codebook, normaliser, threshold=config.threshold).match(tokens)
+        codings = codings_frame(matched, passages_df)
+        matrix = theme_matrix(codings, passages_df, matched.evidence, codebook)
+        together = cooccurrence(codings, passages_df)
     with _stage("write", timings):
         transcripts = transcripts_frame(corpus.transcripts, corpus.turns)
-        passages_df = passages_frame(passages)
         write_table(work, "transcripts", transcripts)
         write_table(work, "turns", turns_frame(corpus.turns))
         write_table(work, "passages", passages_df)
         write_table(work, "tokens", tokens)
         write_csv(work, "passages", passages_df)
+        write_table(work, "evidence", matched.evidence)
+        write_table(work, "theme_scores", matched.scores)
+        write_table(work, "codings", codings)
+        write_csv(work, "codings", codings.merge(passages_df[["passage_id", "text"]],
+                                                 on="passage_id", how="left"))
+        write_table(work, "theme_matrix", matrix)
+        write_csv(work, "theme_matrix", matrix)
+        write_table(work, "theme_cooccurrence", together)
+        codebook_bytes = Path(config.codebook).read_bytes()
+        atomic_write(work / "codebook.yaml", lambda p: p.write_bytes(codebook_bytes))
     informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
     result.counts.update(
         transcripts=len(corpus.transcripts),
@@ -210,6 +242,8 @@ def _run_stages(
         passages=len(passages),
         tokens=len(tokens),
         words=int((tokens["kind"].isin(["word", "stop", "filler"])).sum()) if len(tokens) else 0,
+        codings=len(codings),
+        coded_passages=int(codings["passage_id"].nunique()),
     )
     if not passages:
         result.warnings.append("no informant passages were found; the tables are empty")
@@ -221,6 +255,9 @@ def _run_stages(
         "config": config.to_dict(),
         "seed": config.seed,
         "lexicon_sha256": lexicon.digest,
+        "codebook": {"name": codebook.name, "version": codebook.version,
+                     "path": str(config.codebook), "sha256": codebook.sha256,
+                     "themes": [t.id for t in codebook.themes]},
         "packages": _versions(),
         "inputs": [
             {"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
@@ -231,6 +268,119 @@ def _run_stages(
         "warnings": result.warnings,
         "counts": result.counts,
         "timings_s": timings,
-        "tables": ["transcripts", "turns", "passages", "tokens"],
+        "tables": ["transcripts", "turns", "passages", "tokens", "evidence", "theme_scores",
+                   "codings", "theme_matrix", "theme_cooccurrence"],
     }
     write_json(work / "manifest.json", manifest)
+
+
+# -- reading a finished run ---------------------------------------------------------------
+
+
+def open_run(folder: Path) -> dict[str, object]:
+    """The manifest of the finished run in ``folder``; a clear error when it is not one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        incomplete = folder.with_name(folder.name + ".incomplete")
+        hint = (f" ({incomplete} exists: that run did not finish)" if incomplete.exists()
+                else "")
+        raise RunDirectoryError(f"no run directory at {folder}{hint}",
+                                fix="Give the folder 'tematik run' printed as its run "
+                                "directory.")
+    if (folder / MARKER).exists():
+        raise RunDirectoryError(f"{folder} is a run that did not finish",
+                                fix="Run 'tematik run' again with --force.")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunDirectoryError(f"{folder} has no readable manifest.json, so it is not a "
+                                "tematik run", fix="Give a folder made by 'tematik run'.") from exc
+    if not isinstance(manifest, dict):
+        raise RunDirectoryError(f"{folder}/manifest.json is not a tematik manifest",
+                                fix="Give a folder made by 'tematik run'.")
+    return manifest
+
+
+def read_run_table(folder: Path, name: str) -> pd.DataFrame:
+    """Table ``name`` of the run in ``folder``, or an error saying which run lacks it."""
+    path = Path(folder) / f"{name}.parquet"
+    if not path.exists():
+        manifest = open_run(folder)
+        raise RunDirectoryError(
+            f"the run {folder} has no '{name}' table (made by tematik "
+            f"{manifest.get('tematik_version', '?')})",
+            fix="Run 'tematik run' again with this version of tematik to make it.")
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
+                                fix="The run is damaged: run 'tematik run' again.") from exc
+
+
+# -- coding a list of texts without a run --------------------------------------------------
+
+
+@dataclass
+class CodeResult:
+    """What ``tematik code`` reports: the codings written and what was skipped."""
+
+    out: Path
+    texts: int
+    coded: int
+    codings: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+CODE_COLUMNS = ["id", "theme", "label", "score", "probability", "method", "evidence",
+                "evidence_spans"]
+
+
+def code_file(
+    path: Path,
+    out: Path,
+    *,
+    text_column: str,
+    id_column: str | None = None,
+    codebook_path: Path | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    force: bool = False,
+) -> CodeResult:
+    """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
+    one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
+    cell). Texts are identified by ``id_column`` or by their line number in the sheet."""
+    path, out = Path(path), Path(out)
+    if out.exists() and not force:
+        raise RunDirectoryError(f"{out} already exists",
+                                fix="Choose another --out, or add --force to replace it.")
+    codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
+    frame = read_sheet(path)
+    text_col = pick_column(frame, text_column, path, option="--text-column")
+    ids = ([str(i + 2) for i in range(len(frame))] if id_column is None else
+           [str(v).strip() for v in frame[pick_column(frame, id_column, path,
+                                                      option="--id-column")]])
+    seen: dict[str, int] = {}
+    for row, value in enumerate(ids, start=2):
+        if value in seen:
+            raise InputFileError(path, f"id {value!r} appears twice (lines {seen[value]} and "
+                                 f"{row})", line=row,
+                                 fix="Give every text its own id, or leave out --id-column.")
+        seen[value] = row
+    units, warnings = [], []
+    for pid, text in zip(ids, frame[text_col], strict=True):
+        text = str(text)
+        if not text.strip():
+            warnings.append(f"{path}: text {pid} is empty and was not coded")
+            continue
+        units.append(Passage(pid, path.stem, "", INFORMANT, 0, len(text), text, "", 0, 0, 0,
+                             len(text.split())))
+    normaliser = Normaliser(load_lexicon())
+    tokens = normalise(units, normaliser)
+    matched = DictionaryCoder(codebook, normaliser, threshold=threshold).match(tokens)
+    codings = codings_frame(matched, passages_frame(units))
+    labels = {t.id: t.label_id for t in codebook.themes}
+    table = codings.rename(columns={"passage_id": "id"}).assign(
+        label=lambda f: f["theme"].map(labels).fillna(f["theme"]))[CODE_COLUMNS]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig",
+                                             lineterminator="\n"))
+    return CodeResult(out, len(units), int(table["id"].nunique()), table, warnings)

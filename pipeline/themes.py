@@ -5,7 +5,7 @@ normalised tokens of each passage: a keyword written as a base form (its own ste
 matches every word with that stem (pelayanan, melayani, dilayani, layanannya); a keyword
 written in a derived form (``kebersamaan``, whose stem ``sama`` is far too general) matches
 only that word, with or without a clitic. A phrase matches consecutive words (fillers
-skipped) whose stems equal the phrase's.
+and pauses skipped) whose stems equal the phrase's.
 Each cue adds its weight to its theme's score; a cue said again adds half its weight, up to
 three times. A theme is coded when its score reaches the threshold (default 1.5: one strong
 cue, two ordinary ones, or one ordinary cue said twice; one ordinary or weak mention is not
@@ -39,6 +39,9 @@ DEFAULT_THRESHOLD = 1.5
 REPEAT_FACTOR = 0.5
 MAX_REPEATS = 3
 SKIPPED_KINDS = frozenset({"filler", "clitic"})
+# Punctuation that ends a clause breaks a phrase; commas, dashes and ellipses are pauses in
+# speech ("ngasih, eh, contoh") and are skipped like fillers.
+BREAKS = frozenset({".", "?", "!", ";", ":"})
 METHODS = ("dictionary", "supervised", "combined")
 
 EVIDENCE_COLUMNS = ["passage_id", "theme", "cue", "kind", "surface", "start", "end", "weight"]
@@ -114,7 +117,8 @@ class DictionaryCoder:
         rows: dict[str, list[object]] = {c: [] for c in EVIDENCE_COLUMNS}
         score_rows: list[tuple[str, str, float, bool]] = []
         if len(tokens):
-            frame = tokens[~tokens["kind"].isin(SKIPPED_KINDS)]
+            pause = (tokens["kind"] == "punct") & ~tokens["surface"].isin(BREAKS)
+            frame = tokens[~tokens["kind"].isin(SKIPPED_KINDS) & ~pause]
             pids = frame["passage_id"].to_numpy()
             bounds = np.flatnonzero(pids[1:] != pids[:-1]) + 1
             starts = np.concatenate(([0], bounds))

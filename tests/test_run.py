@@ -14,7 +14,8 @@ from pipeline.errors import RunDirectoryError
 from pipeline.run import MARKER, run
 from tests.conftest import write
 
-TABLES = ("transcripts", "turns", "passages", "tokens")
+TABLES = ("transcripts", "turns", "passages", "tokens", "evidence", "theme_scores", "codings",
+          "theme_matrix", "theme_cooccurrence")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_passages_csv_opens_in_excel_as_utf8(sample_run: Path) -> None:
 def test_same_inputs_give_byte_identical_tables(sample_run: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     run([], again)
-    for name in (*[f"{t}.parquet" for t in TABLES], "passages.csv"):
+    for name in (*[f"{t}.parquet" for t in TABLES], "passages.csv", "codings.csv"):
         assert (sample_run / name).read_bytes() == (again / name).read_bytes(), name
 
 
