@@ -124,7 +124,9 @@ class DictionaryCoder:
             starts = np.concatenate(([0], bounds))
             ends = np.concatenate((bounds, [len(frame)]))
             stems = frame["stem"].to_numpy()
-            norms = frame["norm"].map(_bare).to_numpy()
+            norm_col = frame["norm"]
+            bare = {n: _bare(n) for n in norm_col.unique()} if self._index.exact else {}
+            norms = norm_col.map(bare).to_numpy() if bare else norm_col.to_numpy()
             kinds = frame["kind"].to_numpy()
             t_start = frame["start"].to_numpy()
             t_end = frame["end"].to_numpy()
@@ -267,19 +269,18 @@ def codings_frame(
     decided = combine(scores, result.threshold, probabilities, thresholds or {})
     if not len(decided):
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in CODING_COLUMNS})
-    ev = result.evidence[result.evidence["weight"] > 0]
-    grouped = {key: g for key, g in ev.groupby(["passage_id", "theme"], sort=False)}
-    words, spans = [], []
-    for pid, theme in zip(decided["passage_id"], decided["theme"], strict=True):
-        g = grouped.get((pid, theme))
-        if g is None:
-            words.append("")
-            spans.append("")
-            continue
-        g = g.sort_values("start", kind="stable")
-        words.append("; ".join(g["surface"]))
-        spans.append("; ".join(f"{s}-{e}" for s, e in zip(g["start"], g["end"], strict=True)))
-    decided = decided.assign(evidence=words, evidence_spans=spans)
+    ev = result.evidence[result.evidence["weight"] > 0].sort_values(
+        ["passage_id", "theme", "start"], kind="stable")
+    words: dict[tuple[str, str], list[str]] = defaultdict(list)
+    spans: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid, theme, surface, start, end in zip(
+            ev["passage_id"].tolist(), ev["theme"].tolist(), ev["surface"].tolist(),
+            ev["start"].tolist(), ev["end"].tolist(), strict=True):
+        words[pid, theme].append(surface)
+        spans[pid, theme].append(f"{start}-{end}")
+    keys = list(zip(decided["passage_id"].tolist(), decided["theme"].tolist(), strict=True))
+    decided = decided.assign(evidence=["; ".join(words.get(k, ())) for k in keys],
+                             evidence_spans=["; ".join(spans.get(k, ())) for k in keys])
     meta = passages.set_index("passage_id")[["transcript_id", "speaker"]]
     decided = decided.join(meta, on="passage_id")
     order = {pid: i for i, pid in enumerate(passages["passage_id"])}
@@ -411,6 +412,9 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
     themes = [t.id for t in codebook.themes]
     themes += sorted(set(rolled["theme"]) - set(themes))
     spans = _spans_by_passage(evidence)
+    by_passage: dict[str, list[tuple[str, tuple[int, int]]]] = defaultdict(list)
+    for (pid_, theme_), found in spans.items():
+        by_passage[pid_].extend((theme_, span) for span in found)
     rows = []
     for theme in themes:
         sub = rolled[rolled["theme"] == theme]
@@ -428,9 +432,8 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
             pid = ""
             if hit is not None:
                 pid, text, offset = hit
-                quote = best_quote(text, offset,
-                                   spans.get((pid, theme), []) or
-                                   _child_spans(spans, pid, theme))
+                quote = best_quote(text, offset, spans.get((pid, theme), []) or [
+                    span for t, span in by_passage[pid] if t.startswith(theme + ".")])
             rows.append((theme, tid, speaker, n, int(total), round(n / total, 4) if total else
                          0.0, pid, quote))
     return pd.DataFrame(rows, columns=["theme", "transcript_id", "speaker", "passages",
@@ -445,12 +448,6 @@ def _spans_by_passage(evidence: pd.DataFrame) -> dict[tuple[str, str], list[tupl
                                 strict=True):
         out[str(pid), str(theme)].append((int(s), int(e)))
     return out
-
-
-def _child_spans(spans: Mapping[tuple[str, str], list[tuple[int, int]]], pid: str,
-                 theme: str) -> list[tuple[int, int]]:
-    prefix = theme + "."
-    return [s for (p, t), v in spans.items() if p == pid and t.startswith(prefix) for s in v]
 
 
 def cooccurrence(codings: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
