@@ -1,0 +1,279 @@
+"""Manual coding in: a researcher's coded segments placed on a run's transcripts.
+
+Reads a CSV/XLSX sheet with one row per coded segment (a transcript column, a code column
+and either a passage id, start/end character offsets, or the quoted text) or a REFI-QDA
+project (.qdpx) exported by NVivo, ATLAS.ti, MAXQDA or QualCoder, and returns
+:class:`ManualCoding`: every segment as character offsets into the run's transcript texts.
+
+Quotes are found tolerantly: case, whitespace, punctuation and quote marks are ignored, an
+ellipsis (``...``) in a quote stands for omitted words, and a quote that differs in a few
+words (a filler dropped, a word corrected) is accepted when at least ``min_similarity`` of
+it matches. Quotes that cannot be placed are reported with the closest passage found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import InputFileError
+from pipeline.ingest import read_sheet, slug
+
+SEGMENT_COLUMNS = ["transcript_id", "code", "coder", "start", "end", "located_by",
+                   "similarity", "row"]
+TRANSCRIPT_NAMES = ("transcript", "transkrip", "transcript_id", "file", "source", "document",
+                    "dokumen", "sumber", "informan", "informant")
+CODE_NAMES = ("code", "kode", "theme", "tema", "kategori", "category", "node")
+QUOTE_NAMES = ("quote", "kutipan", "text", "teks", "segment", "segmen", "petikan", "coded text")
+PASSAGE_NAMES = ("passage_id", "passage", "petikan_id")
+CODER_NAMES = ("coder", "pengode", "user", "koder", "researcher", "peneliti")
+_ELLIPSIS_RE = re.compile(r"\.{3,}|…|\[\s*\.+\s*\]|\(\s*\.+\s*\)")
+_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Unlocated:
+    """A quote that could not be placed: where it came from and the closest text found."""
+
+    row: int
+    transcript_id: str
+    code: str
+    quote: str
+    closest: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ManualCoding:
+    """Segments (columns :data:`SEGMENT_COLUMNS`; ``row`` is the sheet line) and problems."""
+
+    segments: pd.DataFrame
+    unlocated: tuple[Unlocated, ...] = ()
+    warnings: tuple[str, ...] = ()
+    coders: tuple[str, ...] = field(default=())
+
+
+# -- locating quotes ------------------------------------------------------------------------
+
+
+class TextIndex:
+    """A transcript reduced to lowercase letters and digits, with the offset of each kept
+    character in the original text, so a quote can be found whatever its spacing,
+    punctuation or case."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        kept = [(i, ch) for i, ch in enumerate(text.casefold()) if ch.isalnum()]
+        self.flat = "".join(ch for _, ch in kept)
+        self.offsets = np.array([i for i, _ in kept], dtype=np.int64)
+        words = [(m.start(), m.end(), m.group().casefold()) for m in _WORD_RE.finditer(text)]
+        self.word_starts = [s for s, _, _ in words]
+        self.word_ends = [e for _, e, _ in words]
+        self.words = [w for _, _, w in words]
+
+    def exact(self, fragment: str, after: int = 0) -> tuple[int, int] | None:
+        """(start, end) in the original text of ``fragment``'s first occurrence at or after
+        original offset ``after``, ignoring everything but letters and digits."""
+        flat = "".join(ch for ch in fragment.casefold() if ch.isalnum())
+        if not flat:
+            return None
+        begin = int(np.searchsorted(self.offsets, after))
+        i = self.flat.find(flat, begin)
+        if i < 0:
+            return None
+        return int(self.offsets[i]), int(self.offsets[i + len(flat) - 1]) + 1
+
+    def closest(self, quote: str) -> tuple[int, int, float]:
+        """The window of words most like ``quote``: (start, end, similarity 0..1)."""
+        target = [w.casefold() for w in _WORD_RE.findall(quote)]
+        n = len(target)
+        if not n or not self.words:
+            return 0, 0, 0.0
+        wanted = Counter(target)
+        best: list[tuple[int, int]] = []
+        window: Counter[str] = Counter(self.words[:n])
+        for i in range(max(1, len(self.words) - n + 1)):
+            if i:
+                window[self.words[i - 1]] -= 1
+                if i + n - 1 < len(self.words):
+                    window[self.words[i + n - 1]] += 1
+            best.append((sum((window & wanted).values()), i))
+        best.sort(key=lambda b: (-b[0], b[1]))
+        top = (0, 0, 0.0)
+        joined = " ".join(target)
+        for _, i in best[:5]:
+            for size in (n - 2, n, n + 2):
+                j = min(len(self.words), i + max(1, size))
+                ratio = SequenceMatcher(None, joined, " ".join(self.words[i:j]),
+                                        autojunk=False).ratio()
+                if ratio > top[2]:
+                    top = (self.word_starts[i], self.word_ends[j - 1], ratio)
+        return top
+
+    def locate(self, quote: str, min_similarity: float) -> tuple[int, int, str, float]:
+        """(start, end, how, similarity) of ``quote``; how is ``quote``, ``fuzzy`` or ``""``
+        (not placed: start/end are then the closest window)."""
+        fragments = [f for f in _ELLIPSIS_RE.split(quote) if any(c.isalnum() for c in f)]
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        for fragment in fragments:
+            span = self.exact(fragment, cursor)
+            if span is None:
+                break
+            spans.append(span)
+            cursor = span[1]
+        if fragments and len(spans) == len(fragments):
+            return spans[0][0], spans[-1][1], "quote", 1.0
+        start, end, ratio = self.closest(quote)
+        return start, end, ("fuzzy" if ratio >= min_similarity else ""), round(ratio, 3)
+
+
+# -- reading sheets -------------------------------------------------------------------------
+
+
+def _column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
+    lowered = {str(c).strip().casefold(): str(c) for c in frame.columns}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def transcript_lookup(transcripts: pd.DataFrame) -> dict[str, str]:
+    """Every name a researcher may use for a transcript (id, file name, file stem, slug of
+    either, case ignored) -> transcript id."""
+    names: dict[str, str] = {}
+    for tid, source in zip(transcripts["transcript_id"], transcripts["source"], strict=True):
+        path = Path(str(source))
+        for name in (tid, path.name, path.stem, slug(path.stem), slug(path.name)):
+            names.setdefault(str(name).casefold(), str(tid))
+    return names
+
+
+def read_manual_sheet(
+    path: Path,
+    transcripts: pd.DataFrame,
+    passages: pd.DataFrame,
+    *,
+    min_similarity: float = 0.8,
+    default_coder: str = "manual",
+) -> ManualCoding:
+    """Read a CSV/XLSX manual coding and place each row on the run's transcripts.
+
+    Columns (names matched without case; Indonesian names accepted): transcript, code, and
+    one of passage_id, start+end, quote; optionally coder. A cell with several codes
+    separated by ``;`` gives one segment per code. Raises :class:`InputFileError` for a
+    sheet without the columns needed or a transcript the run does not have.
+    """
+    frame = read_sheet(path)
+    t_col, c_col = _column(frame, TRANSCRIPT_NAMES), _column(frame, CODE_NAMES)
+    q_col, p_col = _column(frame, QUOTE_NAMES), _column(frame, PASSAGE_NAMES)
+    s_col, e_col = _column(frame, ("start", "mulai", "awal")), _column(frame, ("end", "akhir",
+                                                                                "selesai"))
+    coder_col = _column(frame, CODER_NAMES)
+    have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
+    if c_col is None:
+        raise InputFileError(path, f"no code column (its columns: {have})",
+                             fix="Name the column with the codes 'code' (or 'kode').")
+    if p_col is None and t_col is None:
+        raise InputFileError(path, f"no transcript column (its columns: {have})",
+                             fix="Add a 'transcript' column with the transcript's file name.")
+    if p_col is None and q_col is None and (s_col is None or e_col is None):
+        raise InputFileError(path, f"no passage_id, start/end or quote column (its columns: "
+                             f"{have})", fix="Add a 'quote' column with the coded text, or "
+                             "'start' and 'end' character offsets, or a 'passage_id'.")
+    names = transcript_lookup(transcripts)
+    texts = dict(zip(transcripts["transcript_id"], transcripts["text"], strict=True))
+    spans = {pid: (str(t), int(s), int(e)) for pid, t, s, e in zip(
+        passages["passage_id"], passages["transcript_id"], passages["start"], passages["end"],
+        strict=True)}
+    indexes: dict[str, TextIndex] = {}
+    rows: list[tuple[str, str, str, int, int, str, float, int]] = []
+    unlocated: list[Unlocated] = []
+    for n, record in enumerate(frame.to_dict("records"), start=2):
+        codes = [c.strip() for c in str(record[c_col]).split(";") if c.strip()]
+        if not codes:
+            continue
+        coder = str(record[coder_col]).strip() if coder_col and str(record[coder_col]).strip() \
+            else default_coder
+        pid = str(record[p_col]).strip() if p_col else ""
+        if pid:
+            if pid not in spans:
+                raise InputFileError(path, f"passage {pid!r} is not in this run", line=n,
+                                     fix="Use passage ids from the run's passages.csv.")
+            tid, start, end = spans[pid]
+            rows += [(tid, c, coder, start, end, "passage_id", 1.0, n) for c in codes]
+            continue
+        raw_tid = str(record[t_col]).strip() if t_col else ""
+        tid = names.get(raw_tid.casefold(), "")
+        if not tid:
+            known = ", ".join(sorted(transcripts["transcript_id"].astype(str))[:8])
+            raise InputFileError(path, f"transcript {raw_tid!r} is not in this run", line=n,
+                                 fix=f"Use a transcript's file name or id (e.g. {known}).")
+        text = texts[tid]
+        if s_col and e_col and str(record[s_col]).strip() and str(record[e_col]).strip():
+            try:
+                start, end = int(float(record[s_col])), int(float(record[e_col]))
+            except ValueError:
+                raise InputFileError(path, "start/end are not whole numbers", line=n,
+                                     fix="Write character offsets as whole numbers.") from None
+            if not 0 <= start < end <= len(text):
+                raise InputFileError(path, f"offsets {start}-{end} are outside the transcript "
+                                     f"({len(text)} characters)", line=n,
+                                     fix="Check that the offsets count characters of this "
+                                     "transcript's text.")
+            rows += [(tid, c, coder, start, end, "offsets", 1.0, n) for c in codes]
+            continue
+        quote = str(record[q_col]).strip() if q_col else ""
+        if not quote:
+            raise InputFileError(path, "the row has no quote, offsets or passage id", line=n,
+                                 fix="Fill in the coded text in the quote column.")
+        index = indexes.get(tid) or indexes.setdefault(tid, TextIndex(text))
+        start, end, how, ratio = index.locate(quote, min_similarity)
+        if not how:
+            unlocated += [Unlocated(n, tid, c, quote, " ".join(text[start:end].split()), ratio)
+                          for c in codes]
+            continue
+        rows += [(tid, c, coder, start, end, how, ratio, n) for c in codes]
+    segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    return ManualCoding(segments, tuple(unlocated), (),
+                        tuple(dict.fromkeys(segments["coder"])))
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    """A MAPPING sheet: columns ``code`` and ``theme`` (many codes may map to one theme)."""
+    frame = read_sheet(path)
+    c_col, t_col = _column(frame, CODE_NAMES[:2] + ("manual",)), _column(frame, ("theme", "tema"))
+    if c_col is None or t_col is None or c_col == t_col:
+        have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
+        raise InputFileError(path, f"a mapping needs columns 'code' and 'theme' (its columns: "
+                             f"{have})", fix="Write one row per manual code: code,theme.")
+    return {str(c).strip().casefold(): str(t).strip()
+            for c, t in zip(frame[c_col], frame[t_col], strict=True) if str(c).strip()}
+
+
+def map_codes(codes: pd.Series, mapping: Mapping[str, str], themes: Sequence[str]) -> pd.Series:
+    """Theme id for each manual code: the mapping (by the full code path, then each parent
+    from the nearest up), else the code itself when it is a theme id or label, else ""."""
+    ids = {t.casefold(): t for t in themes}
+
+    def one(code: str) -> str:
+        parts = [p for p in re.split(r"[/\\>]", code) if p.strip()] or [code]
+        for k in range(len(parts), 0, -1):
+            key = "/".join(p.strip() for p in parts[:k]).casefold()
+            leaf = parts[k - 1].strip().casefold()
+            for candidate in (key, leaf):
+                if candidate in mapping:
+                    return mapping[candidate]
+                if candidate in ids:
+                    return ids[candidate]
+        return ""
+
+    return codes.astype(str).map(one)
