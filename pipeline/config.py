@@ -18,10 +18,17 @@ class RunConfig:
     window_words: int = 120
     interviewer_labels: tuple[str, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
+    # -- topics (docs/topics.md) --
+    topics: int | str = "auto"  # K, "auto", or 0 for no topic model
+    topic_model: str = "lda"
+    seed_topics: bool = False
 
     def __post_init__(self) -> None:
         if self.window_words < 10:
             raise ValueError(f"window_words must be at least 10, got {self.window_words}")
+        if self.topics != "auto" and not (isinstance(self.topics, int) and (
+                self.topics == 0 or self.topics >= 2)):
+            raise ValueError(f"topics must be 'auto', 0 or at least 2, got {self.topics!r}")
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
