@@ -14,7 +14,9 @@ from pipeline.errors import RunDirectoryError
 from pipeline.run import MARKER, run
 from tests.conftest import write
 
-TABLES = ("transcripts", "turns", "passages", "tokens")
+TABLES = ("transcripts", "turns", "passages", "tokens",
+          # topics (docs/topics.md)
+          "topic_terms", "passage_topics", "topic_summary", "topic_prevalence", "k_report")
 
 
 @pytest.fixture(scope="module")
