@@ -78,6 +78,8 @@ def run_command(
     turns, passages and tokens tables (Parquet, and passages.csv for Excel) and
     manifest.json into the run directory.
     """
+    if seed_topics and topic_model != "lda":
+        raise click.UsageError("--seed-topics needs --model lda (nmf takes no prior)")
     config = RunConfig(seed=seed, window_words=window_words,
                        interviewer_labels=tuple(interviewer_labels), topics=topics,
                        topic_model=topic_model, seed_topics=seed_topics)

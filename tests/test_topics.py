@@ -245,3 +245,5 @@ def test_topics_command_errors_are_one_line_with_exit_codes(sample_run: Path,
     assert field.exit_code == 2 and "no field 'hobi'" in field.output
     bad_k = CliRunner().invoke(main, ["run", "--topics", "1"])
     assert bad_k.exit_code == 2
+    nmf_seeded = CliRunner().invoke(main, ["run", "--model", "nmf", "--seed-topics"])
+    assert nmf_seeded.exit_code == 2 and "--seed-topics needs --model lda" in nmf_seeded.output
