@@ -75,11 +75,19 @@ def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
               help="A speaker label that is the interviewer's (repeatable), for labels "
               "tematik does not know, e.g. --interviewer-label Mhs.")
+@click.option("--topics", "topics", default="auto", show_default=True, metavar="K|auto",
+              callback=lambda ctx, param, value: _topics_option(value),
+              help="Number of topics, 'auto' to choose it, or 0 for no topic model.")
+@click.option("--model", "topic_model", type=click.Choice(["lda", "nmf"]), default="lda",
+              show_default=True, help="Topic model: lda (gensim) or nmf (fast).")
+@click.option("--seed-topics", is_flag=True,
+              help="Seed the first topics with the codebook's themes (lda only).")
 @_codebook_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
-    interviewer_labels: tuple[str, ...], codebook: Path, threshold: float, quiet: bool,
+    interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
+    seed_topics: bool, codebook: Path, threshold: float, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -88,9 +96,12 @@ def run_command(
     and writes the tables (Parquet, and CSV for Excel) and manifest.json into the run
     directory.
     """
+    if seed_topics and topic_model != "lda":
+        raise click.UsageError("--seed-topics needs --model lda (nmf takes no prior)")
     config = RunConfig(seed=seed, window_words=window_words,
                        interviewer_labels=tuple(interviewer_labels), codebook=codebook,
-                       threshold=threshold)
+                       threshold=threshold, topics=topics, topic_model=topic_model,
+                       seed_topics=seed_topics)
     try:
         result = run(list(inputs), out, config=config, force=force)
     except TematikError as exc:
@@ -192,12 +203,66 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
     click.echo(text)
 
 
+# -- topics (docs/topics.md) ---------------------------------------------------------------
+
+
+def _topics_option(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        k = -1
+    if k == 0 or k >= 2:
+        return k
+    raise click.BadParameter(f"{value!r}: give a number of topics (2 or more), 'auto', or 0 "
+                             "for no topic model")
+
+
+@main.command("topics")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--topic", type=int, default=None, metavar="N",
+              help="Show only topic N, with more passages.")
+@click.option("--passages", "n_passages", type=click.IntRange(min=1), default=None,
+              help="Passages to show per topic [default: 3, or 10 with --topic].")
+@click.option("--by", default=None, metavar="FIELD",
+              help="Print the prevalence table by informant, role, transcript or a "
+              "transcript header field (unit, date, ...).")
+@click.option("--k-report", is_flag=True, help="Print how K was chosen.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True)
+def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by: str | None,
+                   k_report: bool, fmt: str) -> None:
+    """Show the topics of the run directory RUN: labels, terms, prevalence, coherence and
+    representative passages."""
+    from pipeline import topicview as tv
+    from pipeline.run import read_topics
+
+    try:
+        tables = read_topics(run_dir)
+        if k_report:
+            report = tables["k_report"]
+            click.echo(tv.k_report_text(report) if fmt == "text" else tv.render(report, fmt),
+                       nl=False)
+        elif by:
+            frame = tv.prevalence_frame(tables, by)
+            click.echo(tv.prevalence_text(frame) if fmt == "text" else tv.render(frame, fmt),
+                       nl=False)
+        else:
+            n = n_passages or (10 if topic is not None else 3)
+            records = tv.overview(tables, topic=topic, n_passages=n)
+            click.echo(tv.overview_text(records) if fmt == "text" else tv.render(records, fmt),
+                       nl=False)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+
+
 def _print_summary(result: RunResult) -> None:
     c = result.counts
     total = sum(result.timings.values())
     click.echo(f"tematik {__version__}: run finished in {total:.1f} s")
     for key in ("transcripts", "informants", "turns", "passages", "tokens", "codings",
-                "coded_passages"):
+                "coded_passages", "topics"):
         click.echo(f"  {key:<14} {c.get(key, 0):>8,}")
     stages = " | ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     click.echo(f"  {'stages':<12} {stages}")

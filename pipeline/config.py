@@ -22,12 +22,19 @@ class RunConfig:
     models_dir: Path = field(default=MODELS_DIR)
     codebook: Path = field(default=DEFAULT_CODEBOOK)
     threshold: float = DEFAULT_THRESHOLD
+    # -- topics (docs/topics.md) --
+    topics: int | str = "auto"  # K, "auto", or 0 for no topic model
+    topic_model: str = "lda"
+    seed_topics: bool = False
 
     def __post_init__(self) -> None:
         if self.window_words < 10:
             raise ValueError(f"window_words must be at least 10, got {self.window_words}")
         if self.threshold <= 0:
             raise ValueError(f"threshold must be positive, got {self.threshold}")
+        if self.topics != "auto" and not (isinstance(self.topics, int) and (
+                self.topics == 0 or self.topics >= 2)):
+            raise ValueError(f"topics must be 'auto', 0 or at least 2, got {self.topics!r}")
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

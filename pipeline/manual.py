@@ -250,7 +250,7 @@ def read_manual_sheet(
 def read_mapping(path: Path) -> dict[str, str]:
     """A MAPPING sheet: columns ``code`` and ``theme`` (many codes may map to one theme)."""
     frame = read_sheet(path)
-    c_col, t_col = _column(frame, CODE_NAMES[:2] + ("manual",)), _column(frame, ("theme", "tema"))
+    c_col, t_col = _column(frame, (*CODE_NAMES[:2], "manual")), _column(frame, ("theme", "tema"))
     if c_col is None or t_col is None or c_col == t_col:
         have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
         raise InputFileError(path, f"a mapping needs columns 'code' and 'theme' (its columns: "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -46,6 +47,8 @@ from pipeline.themes import (
     cooccurrence,
     theme_matrix,
 )
+from pipeline.topicmodels import TopicModel
+from pipeline.topics import TooLittleTextError, TopicsResult, fit_topics, theme_seeds
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +237,8 @@ def _run_stages(
         write_table(work, "theme_cooccurrence", together)
         codebook_bytes = Path(config.codebook).read_bytes()
         atomic_write(work / "codebook.yaml", lambda p: p.write_bytes(codebook_bytes))
+    topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
+                                normaliser, result)
     informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
     result.counts.update(
         transcripts=len(corpus.transcripts),
@@ -269,7 +274,9 @@ def _run_stages(
         "counts": result.counts,
         "timings_s": timings,
         "tables": ["transcripts", "turns", "passages", "tokens", "evidence", "theme_scores",
-                   "codings", "theme_matrix", "theme_cooccurrence"],
+                   "codings", "theme_matrix", "theme_cooccurrence",
+                   *cast(list[str], topics_info["tables"])],
+        "topics": topics_info,
     }
     write_json(work / "manifest.json", manifest)
 
@@ -384,3 +391,82 @@ def code_file(
     atomic_write(out, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig",
                                              lineterminator="\n"))
     return CodeResult(out, len(units), int(table["id"].nunique()), table, warnings)
+
+
+# -- topics (issue 3; docs/topics.md) ----------------------------------------------------------
+
+TOPICS_DIR = "topics"
+
+
+def _topics_stage(passages: pd.DataFrame, tokens: pd.DataFrame, transcripts: pd.DataFrame,
+                  work: Path, config: RunConfig, codebook: Codebook, normaliser: Normaliser,
+                  result: RunResult) -> dict[str, object]:
+    """Fit and write the topic tables and model; too little text is a warning, not a failure.
+
+    Returns the manifest's ``topics`` entry (with the table names under ``tables``)."""
+    if config.topics == 0:
+        return {"status": "off", "tables": []}
+    seeds = None
+    with _stage("topics", result.timings):
+        if config.seed_topics:
+            seeds = theme_seeds(codebook, lambda w: normaliser.stem(normaliser.word(w)))
+        try:
+            fitted = fit_topics(passages, tokens, k=config.topics, model=config.topic_model,
+                                seed=config.seed, seed_terms=seeds, transcripts=transcripts)
+        except TooLittleTextError as exc:
+            result.warnings.append(f"no topic model: {exc}")
+            return {"status": "skipped", "reason": str(exc), "tables": []}
+    with _stage("write topics", result.timings):
+        save_topics(work, fitted)
+    result.warnings.extend(fitted.notes)
+    result.counts["topics"] = fitted.model.n_topics
+    return {"status": "complete", "model": config.topic_model, "k": fitted.model.n_topics,
+            "seed_themes": list(fitted.model.seed_themes), "dir": TOPICS_DIR,
+            "files": sorted(fitted.model.to_files()), "tables": list(fitted.tables())}
+
+
+def save_topics(folder: Path, fitted: TopicsResult) -> None:
+    """Write the topic tables into ``folder`` and the model into ``folder/topics/``."""
+    for name, frame in fitted.tables().items():
+        write_table(folder, name, frame)
+    model_dir = folder / TOPICS_DIR
+    model_dir.mkdir(exist_ok=True)
+    for name, data in fitted.model.to_files().items():
+        atomic_write(model_dir / name, _bytes_writer(data))
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], object]:
+    return lambda path: path.write_bytes(data)
+
+
+def load_topic_model(run_dir: Path) -> TopicModel:
+    """The topic model saved in ``run_dir/topics/`` (to apply it to new transcripts)."""
+    folder = Path(run_dir) / TOPICS_DIR
+    if not (folder / "model.json").is_file():
+        raise UsageError(f"{run_dir} has no saved topic model",
+                         fix="Run tematik run with --topics auto or --topics K.")
+    return TopicModel.from_files({p.name: p.read_bytes() for p in folder.iterdir()
+                                  if p.is_file() and not p.name.startswith(".")})
+
+
+def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
+    """The topic tables of a finished run, with its passages and transcripts.
+
+    Raises :class:`UsageError` (exit 2) when ``run_dir`` is not a run directory and
+    :class:`RunDirectoryError` (exit 1) when the run has no topics, saying why.
+    """
+    run_dir = Path(run_dir)
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise UsageError(f"no such run: {run_dir} (no manifest.json)",
+                         fix="Give a run directory written by tematik run, e.g. runs/sample.")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    info = manifest.get("topics") or {}
+    if info.get("status") != "complete":
+        why = info.get("reason") or ("topics were turned off (--topics 0)"
+                                     if info.get("status") == "off" else
+                                     "it was made before topics existed")
+        raise RunDirectoryError(f"run {run_dir} has no topics: {why}",
+                                fix="Re-run tematik run with --topics auto or --topics K.")
+    names = [*info.get("tables", []), "passages", "transcripts"]
+    return {name: pd.read_parquet(run_dir / f"{name}.parquet") for name in names}

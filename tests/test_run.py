@@ -15,7 +15,9 @@ from pipeline.run import MARKER, run
 from tests.conftest import write
 
 TABLES = ("transcripts", "turns", "passages", "tokens", "evidence", "theme_scores", "codings",
-          "theme_matrix", "theme_cooccurrence")
+          "theme_matrix", "theme_cooccurrence",
+          # topics (docs/topics.md)
+          "topic_terms", "passage_topics", "topic_summary", "topic_prevalence", "k_report")
 
 
 @pytest.fixture(scope="module")
