@@ -13,9 +13,10 @@ from pipeline import __version__
 from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError, UsageError
-from pipeline.run import RunResult, code_file, open_run, read_run_table, run
+from pipeline.jobs import code_file, compare_run, export_run
+from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
-from pipeline.views import themes_view
+from pipeline.views import compare_view, themes_view
 
 
 class _DataFailure(click.ClickException):
@@ -255,6 +256,64 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
                        nl=False)
     except TematikError as exc:
         raise _fail(exc) from exc
+
+
+@main.command("compare")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.argument("manual", metavar="MANUAL", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="CSV/XLSX with columns code,theme mapping your code names "
+              "to theme ids (a parent code maps its children).")
+@click.option("--unit", type=click.Choice(["passage", "sentence", "character"]),
+              default="passage", show_default=True, help="What agreement is counted on.")
+@click.option("--min-overlap", type=click.FloatRange(0.01, 1.0), default=0.5,
+              show_default=True, help="Share of a passage (or of a coded segment) that must "
+              "be coded for the theme to count as present in it.")
+@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Bootstrap resamples for the 95% intervals (0: none).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="en", show_default=True,
+              help="Language of landmarks and notes.")
+@click.option("--disagreements", "n_show", type=click.IntRange(min=0), default=10,
+              show_default=True, help="How many disagreements to print.")
+@click.option("--force", is_flag=True, help="Replace an earlier comparison in RUN.")
+def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str,
+                    min_overlap: float, resamples: int, lang: str, n_show: int,
+                    force: bool) -> None:
+    """Score RUN's automatic coding against your manual coding MANUAL.
+
+    MANUAL is a CSV/XLSX sheet (columns transcript, code and quote, or start/end offsets,
+    or passage_id; optionally coder) or a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti,
+    MAXQDA or QualCoder. Prints per-theme agreement (Cohen's kappa, Krippendorff's alpha,
+    precision/recall/F1 of tematik against you, with 95% intervals and landmarks), the
+    same between your coders when there are several, and the first disagreements; writes
+    agreement.csv, disagreements.csv and friends into RUN.
+    """
+    try:
+        result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
+                             min_overlap=min_overlap, n_resamples=resamples, lang=lang,
+                             force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    click.echo(compare_view(result, n_disagreements=n_show))
+
+
+@main.command("export")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--qdpx", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder).")
+@click.option("--qdc", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write only the codebook, as a REFI-QDA codebook (.qdc).")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def export_command(run_dir: Path, qdpx: Path | None, qdc: Path | None, force: bool) -> None:
+    """Export RUN for qualitative-analysis tools: the transcripts as sources, the codebook
+    as codes (sub-themes nested), every automatic coding by user 'tematik', and the
+    manual coding of a comparison under its coders' names."""
+    try:
+        written = export_run(run_dir, qdpx=qdpx, qdc=qdc, force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 def _print_summary(result: RunResult) -> None:

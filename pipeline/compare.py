@@ -22,13 +22,14 @@ of its sub-themes is compared with tematik's parent and sub-themes rolled up int
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pipeline.agreement import agreement_table, decision_table, pairwise_table
 from pipeline.codebook import Codebook
+from pipeline.landmarks import Lang
 from pipeline.overlap import character_agreement, passage_presence, presence_pairs
 
 MACHINE = "tematik"
@@ -97,9 +98,11 @@ def compare(
     n_resamples: int = 1000,
     random_state: int = 42,
     lang: str = "en",
+    lengths: Mapping[str, int] | None = None,
 ) -> Comparison:
     """Agreement between the manual ``segments`` (columns coder, transcript_id, theme,
-    start, end; theme ids) and tematik's ``codings`` on the informant ``passages``."""
+    start, end; theme ids) and tematik's ``codings`` on the informant ``passages``.
+    ``lengths`` (transcript id -> length of its text) is needed for ``unit="character"``."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     informants = passages[passages["role"] == "informant"]
@@ -120,7 +123,7 @@ def compare(
     if skipped or ignored:
         notes.append("tematik themes the manual coding never uses, not compared: "
                      + ", ".join(sorted(set(skipped) | set(ignored))))
-    lang_ = "id" if lang == "id" else "en"
+    lang_: Lang = "id" if lang == "id" else "en"
     if unit == "character":
         auto_spans = auto.merge(informants[["passage_id", "transcript_id", "start", "end"]],
                                 on="passage_id", suffixes=("_c", ""))
@@ -130,10 +133,11 @@ def compare(
                                               "end"]],
         ], ignore_index=True)
         spans = spans[spans["theme"].isin(themes)]
-        lengths = informants.groupby("transcript_id")["end"].max().astype(int).to_dict()
-        table = character_agreement(spans, lengths, reference, MACHINE, themes=list(themes),
+        if lengths is None:
+            raise ValueError("unit='character' needs the transcripts' lengths")
+        chars = character_agreement(spans, lengths, reference, MACHINE, themes=list(themes),
                                     lang=lang_)
-        return Comparison(unit, reference, themes, table, pd.DataFrame(),
+        return Comparison(unit, reference, themes, chars, pd.DataFrame(),
                           pd.DataFrame(columns=DISAGREEMENT_COLUMNS), int(sum(lengths.values())),
                           tuple(notes))
     if unit == "sentence":

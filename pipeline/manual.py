@@ -23,8 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.codebook import Codebook
 from pipeline.errors import InputFileError
 from pipeline.ingest import read_sheet, slug
+from pipeline.qdpx import read_qdpx
+from pipeline.qdpx_tables import codings_frame as qdpx_codings
 
 SEGMENT_COLUMNS = ["transcript_id", "code", "coder", "start", "end", "located_by",
                    "similarity", "row"]
@@ -277,3 +280,50 @@ def map_codes(codes: pd.Series, mapping: Mapping[str, str], themes: Sequence[str
         return ""
 
     return codes.astype(str).map(one)
+
+
+def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook | None = None,
+                     *, min_similarity: float = 0.8) -> ManualCoding:
+    """The codings of a REFI-QDA project, placed on the run's transcripts.
+
+    A source is matched to a transcript by name (file name or stem, case ignored); a source
+    whose text equals the transcript's keeps its offsets, otherwise each coded stretch is
+    found in the transcript by its text (as :func:`read_manual_sheet` finds quotes). The code
+    is the theme id for codes tematik wrote, else the code path (``Parent/Child``); the
+    coder is the coding's user.
+    """
+    project = read_qdpx(path)
+    frame = qdpx_codings(project, codebook=codebook)
+    names = transcript_lookup(transcripts)
+    texts = dict(zip(transcripts["transcript_id"], transcripts["text"], strict=True))
+    sources = {s.name: s for s in project.sources}
+    warnings = list(project.warnings)
+    rows: list[tuple[str, str, str, int, int, str, float, int]] = []
+    unlocated: list[Unlocated] = []
+    missing: set[str] = set()
+    indexes: dict[str, TextIndex] = {}
+    for n, rec in enumerate(frame.to_dict("records"), start=1):
+        name = str(rec["source"])
+        tid = names.get(name.casefold()) or names.get(Path(name).stem.casefold(), "")
+        if not tid:
+            missing.add(name)
+            continue
+        code = str(rec["theme"] or rec["code_path"])
+        source = sources.get(name)
+        start, end = int(rec["start"]), int(rec["end"])
+        if source is not None and source.text == texts[tid]:
+            rows.append((tid, code, str(rec["user"]), start, end, "offsets", 1.0, n))
+            continue
+        index = indexes.get(tid) or indexes.setdefault(tid, TextIndex(texts[tid]))
+        s, e, how, ratio = index.locate(str(rec["text"]), min_similarity)
+        if how:
+            rows.append((tid, code, str(rec["user"]), s, e, how, ratio, n))
+        else:
+            unlocated.append(Unlocated(n, tid, code, str(rec["text"]),
+                                       " ".join(texts[tid][s:e].split()), ratio))
+    if missing:
+        warnings.append(f"{path}: sources not among the run's transcripts, their codings "
+                        f"skipped: {', '.join(sorted(missing))}")
+    segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    return ManualCoding(segments, tuple(unlocated), tuple(warnings),
+                        tuple(dict.fromkeys(segments["coder"])))

@@ -25,23 +25,20 @@ from typing import cast
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
+from pipeline.codebook import Codebook, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import InputFileError, RunDirectoryError, UsageError
+from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.ingest import (
     find_files,
-    pick_column,
     read_files,
-    read_sheet,
     transcripts_frame,
     turns_frame,
 )
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
-from pipeline.segment import Passage, passages_frame, segment
+from pipeline.segment import passages_frame, segment
 from pipeline.speakers import INFORMANT
 from pipeline.themes import (
-    DEFAULT_THRESHOLD,
     DictionaryCoder,
     codings_frame,
     cooccurrence,
@@ -322,75 +319,6 @@ def read_run_table(folder: Path, name: str) -> pd.DataFrame:
     except (OSError, ValueError) as exc:
         raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
                                 fix="The run is damaged: run 'tematik run' again.") from exc
-
-
-# -- coding a list of texts without a run --------------------------------------------------
-
-
-@dataclass
-class CodeResult:
-    """What ``tematik code`` reports: the codings written and what was skipped."""
-
-    out: Path
-    texts: int
-    coded: int
-    codings: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
-
-
-CODE_COLUMNS = ["id", "theme", "label", "score", "probability", "method", "evidence",
-                "evidence_spans"]
-
-
-def code_file(
-    path: Path,
-    out: Path,
-    *,
-    text_column: str,
-    id_column: str | None = None,
-    codebook_path: Path | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    force: bool = False,
-) -> CodeResult:
-    """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
-    one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
-    cell). Texts are identified by ``id_column`` or by their line number in the sheet."""
-    path, out = Path(path), Path(out)
-    if out.exists() and not force:
-        raise RunDirectoryError(f"{out} already exists",
-                                fix="Choose another --out, or add --force to replace it.")
-    codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
-    frame = read_sheet(path)
-    text_col = pick_column(frame, text_column, path, option="--text-column")
-    ids = ([str(i + 2) for i in range(len(frame))] if id_column is None else
-           [str(v).strip() for v in frame[pick_column(frame, id_column, path,
-                                                      option="--id-column")]])
-    seen: dict[str, int] = {}
-    for row, value in enumerate(ids, start=2):
-        if value in seen:
-            raise InputFileError(path, f"id {value!r} appears twice (lines {seen[value]} and "
-                                 f"{row})", line=row,
-                                 fix="Give every text its own id, or leave out --id-column.")
-        seen[value] = row
-    units, warnings = [], []
-    for pid, text in zip(ids, frame[text_col], strict=True):
-        text = str(text)
-        if not text.strip():
-            warnings.append(f"{path}: text {pid} is empty and was not coded")
-            continue
-        units.append(Passage(pid, path.stem, "", INFORMANT, 0, len(text), text, "", 0, 0, 0,
-                             len(text.split())))
-    normaliser = Normaliser(load_lexicon())
-    tokens = normalise(units, normaliser)
-    matched = DictionaryCoder(codebook, normaliser, threshold=threshold).match(tokens)
-    codings = codings_frame(matched, passages_frame(units))
-    labels = {t.id: t.label_id for t in codebook.themes}
-    table = codings.rename(columns={"passage_id": "id"}).assign(
-        label=lambda f: f["theme"].map(labels).fillna(f["theme"]))[CODE_COLUMNS]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig",
-                                             lineterminator="\n"))
-    return CodeResult(out, len(units), int(table["id"].nunique()), table, warnings)
 
 
 # -- topics (issue 3; docs/topics.md) ----------------------------------------------------------

@@ -9,7 +9,9 @@ and pauses skipped) whose stems equal the phrase's.
 Each cue adds its weight to its theme's score; a cue said again adds half its weight, up to
 three times. A theme is coded when its score reaches the threshold (default 1.5: one strong
 cue, two ordinary ones, or one ordinary cue said twice; one ordinary or weak mention is not
-enough) and none of its negative cues is in the passage. A passage may get several themes.
+enough) and none of its negative cues is in the passage. A passage may get several themes,
+but a theme scoring under half the passage's best theme is a side mention and is dropped
+unless its own score reaches twice the threshold.
 
 When a researcher's coded passages train a :class:`~pipeline.supervised.SupervisedCoder`,
 :func:`combine` merges its probabilities with the dictionary scores (see its docstring).
@@ -36,6 +38,9 @@ from pipeline.normalise import Normaliser
 log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 1.5
+# A theme scoring less than this share of the passage's best theme is a side mention, not
+# what the passage is about: dropped unless its own evidence is strong (twice the threshold).
+RELATIVE = 0.5
 REPEAT_FACTOR = 0.5
 MAX_REPEATS = 3
 SKIPPED_KINDS = frozenset({"filler", "clitic"})
@@ -70,6 +75,7 @@ class DictionaryResult:
     scores: pd.DataFrame
     threshold: float
     unmatched_cues: tuple[str, ...] = ()
+    relative: float = RELATIVE
 
 
 @dataclass
@@ -88,9 +94,12 @@ class DictionaryCoder:
     """
 
     def __init__(self, codebook: Codebook, normaliser: Normaliser, *,
-                 threshold: float = DEFAULT_THRESHOLD) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, relative: float = RELATIVE) -> None:
         if threshold <= 0:
             raise ValueError(f"threshold must be positive, got {threshold}")
+        if not 0 <= relative <= 1:
+            raise ValueError(f"relative must be between 0 and 1, got {relative}")
+        self.relative = relative
         self.codebook = codebook
         self.threshold = threshold
         self.cues = tuple(_cues(codebook, normaliser))
@@ -173,7 +182,7 @@ class DictionaryCoder:
         scores["blocked"] = scores["blocked"].astype(bool)
         used = set(evidence["cue"]) if len(evidence) else set()
         unmatched = tuple(sorted({c.text for c in self.cues} - used))
-        return DictionaryResult(evidence, scores, self.threshold, unmatched)
+        return DictionaryResult(evidence, scores, self.threshold, unmatched, self.relative)
 
     def _match_passage(self, stems: np.ndarray, norms: np.ndarray, kinds: np.ndarray,
                        ) -> list[tuple[Cue, int, int]]:
@@ -266,7 +275,8 @@ def codings_frame(
     column per trained theme) and per-theme ``thresholds``, see :func:`combine`.
     """
     scores = result.scores
-    decided = combine(scores, result.threshold, probabilities, thresholds or {})
+    decided = combine(scores, result.threshold, probabilities, thresholds or {},
+                      relative=result.relative)
     if not len(decided):
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in CODING_COLUMNS})
     ev = result.evidence[result.evidence["weight"] > 0].sort_values(
@@ -294,6 +304,8 @@ def combine(
     threshold: float,
     probabilities: pd.DataFrame | None,
     thresholds: Mapping[str, float],
+    *,
+    relative: float = RELATIVE,
 ) -> pd.DataFrame:
     """Decide which (passage, theme) pairs are coded, from dictionary scores and, when a
     supervised coder was trained, its probabilities.
@@ -302,10 +314,15 @@ def combine(
     threshold (method ``combined`` when the dictionary also reaches its threshold,
     ``supervised`` otherwise), or when the dictionary reaches its threshold and the model
     does not clearly disagree (probability at least half the theme's threshold; method
-    ``dictionary``). Other themes: dictionary only. Negative cues block the dictionary side.
+    ``dictionary``). Other themes: dictionary only. Negative cues block the dictionary side,
+    and a dictionary score below ``relative`` x the passage's best score is a side mention
+    (dropped unless it reaches twice the threshold).
     Columns: passage_id, theme, score, probability, method.
     """
-    dic = scores[(scores["score"] >= threshold) & ~scores["blocked"]]
+    open_ = scores[~scores["blocked"]]
+    top = open_.groupby("passage_id")["score"].transform("max")
+    dic = open_[(open_["score"] >= threshold) &
+                ((open_["score"] >= relative * top) | (open_["score"] >= 2 * threshold))]
     dict_pairs = {(p, t): s for p, t, s in
                   zip(dic["passage_id"], dic["theme"], dic["score"], strict=True)}
     all_scores = {(p, t): s for p, t, s in

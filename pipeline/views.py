@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from pipeline.codebook import Codebook
+from pipeline.jobs import CompareResult
 
 Mark = Callable[[str], str]
 
@@ -165,4 +166,80 @@ def themes_view(
     lines += _table(["theme"] + [f"I{i + 1}" for i in range(len(people))], grid)
     lines.append("")
     lines += [f"  I{i + 1} = {sp} ({tid})" for i, (tid, sp) in enumerate(people)]
+    return "\n".join(lines)
+
+
+def _num(value: object, digits: int = 2) -> str:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "–" if x != x else f"{x:.{digits}f}"
+
+
+def _ci(row: pd.Series, stat: str) -> str:
+    low, high = _num(row.get(f"{stat}_low")), _num(row.get(f"{stat}_high"))
+    return f"[{low}, {high}]" if low not in ("", "–") else ""
+
+
+def agreement_lines(table: pd.DataFrame, a: str, b: str) -> list[str]:
+    """The agreement table as aligned text: counts, kappa with its interval and landmark,
+    alpha, precision/recall/F1 of ``b`` against ``a``."""
+    rows: list[list[object]] = []
+    for _, r in table.iterrows():
+        theme = str(r["theme"]) if r["theme"] != "*" else str(r["level"])
+        rows.append([theme, int(r["n_units"]), int(r["both"]), int(r["only_a"]),
+                     int(r["only_b"]), _num(r["kappa"]), _ci(r, "kappa"),
+                     str(r["kappa_landmark"]), _num(r["alpha"]), _num(r["precision"]),
+                     _num(r["recall"]), _num(r["f1"])])
+    header = ["theme", "units", "both", f"only {a}"[:18], f"only {b}"[:18], "kappa", "95% CI",
+              "landmark", "alpha", "P", "R", "F1"]
+    return _table(header, rows)
+
+
+def compare_view(result: CompareResult, *, n_disagreements: int = 10) -> str:
+    """What ``tematik compare`` prints."""
+    comp = result.comparison
+    lines = [f"Agreement of tematik with {comp.reference} ({comp.unit} level, {comp.units:,} "
+             f"units, {len(comp.themes)} themes)", ""]
+    if comp.unit == "character":
+        lines += comp.agreement.to_string(index=False).splitlines()
+    else:
+        lines += agreement_lines(comp.agreement, comp.reference, "tematik")
+    lines += ["", "P, R, F1: tematik's precision, recall and F1 with the manual coding as "
+              "reference. Landmarks: kappa 0.61-0.80 substantial, 0.81-1 almost perfect "
+              "(Landis & Koch 1977); alpha >= 0.800 reliable, >= 0.667 tentative "
+              "(Krippendorff 2004)."]
+    if len(comp.pairwise):
+        lines += ["", "Between coders (each pair; micro over themes):"]
+        micro = comp.pairwise[comp.pairwise["level"] == "micro"]
+        rows: list[list[object]] = [
+            [f"{r['coder_a']} vs {r['coder_b']}", str(r["pair"]), _num(r["kappa"]),
+             _ci(r, "kappa"), str(r["kappa_landmark"]), _num(r["alpha"]), _num(r["f1"])]
+            for _, r in micro.iterrows()]
+        lines += _table(["pair", "kind", "kappa", "95% CI", "landmark", "alpha", "F1"], rows)
+    dis = comp.disagreements
+    if len(dis):
+        lines += ["", f"Disagreements: {len(dis):,} (missed by tematik "
+                  f"{int((dis['kind'] == 'missed by tematik').sum()):,}, extra "
+                  f"{int((dis['kind'] == 'extra by tematik').sum()):,}); first "
+                  f"{min(n_disagreements, len(dis))}:"]
+        for _, d in dis.head(n_disagreements).iterrows():
+            said = str(d["text"]).split()
+            evidence = f" evidence: {d['tematik_evidence']}" if d["tematik_evidence"] else ""
+            lines.append(f"  [{d['unit_id']}] {d['theme']}: {d['kind']}{evidence}")
+            lines.append(f"      {' '.join(said[:25])}{' …' if len(said) > 25 else ''}")
+    if result.manual.unlocated:
+        lines += ["", f"Quotes not found in the transcripts ({len(result.manual.unlocated)}):"]
+        for u in result.manual.unlocated[:10]:
+            lines.append(f"  line {u.row} ({u.transcript_id}, {u.code}): "
+                         f"\"{' '.join(u.quote.split()[:12])}…\"")
+            lines.append(f"      closest ({u.similarity:.0%} alike): "
+                         f"\"{' '.join(u.closest.split()[:12])}…\"")
+    if result.unmapped:
+        codes = ", ".join(f"{c} ({n})" for c, n in sorted(result.unmapped.items()))
+        lines += ["", f"Codes not mapped to a theme (not compared; use --map): {codes}"]
+    for note in result.warnings:
+        lines += ["", f"Note: {note}"]
+    lines += ["", "Written: " + ", ".join(str(p) for p in result.written)]
     return "\n".join(lines)

@@ -289,3 +289,20 @@ def test_code_command_reads_xlsx_and_names_a_missing_column(tmp_path: Path) -> N
     assert bad.exit_code == 1
     assert "has no column 'teks' (its columns: 'kutipan')" in bad.output
     assert "--text-column" in bad.output and not (tmp_path / "b.csv").exists()
+
+
+def test_default_codebook_codes_held_out_quotes_precisely(normaliser: Normaliser) -> None:
+    """Quotes written from the themes' definitions by someone who never saw the cues
+    (tests/data/quotes/README.md): most codes must be right and most themes found."""
+    held = pd.read_csv(Path(__file__).parent / "data" / "quotes" / "heldout.csv")
+    quotes = held.drop_duplicates("id")
+    passages = [Passage(i, "q", "", "informant", 0, len(q), q, "", 0, 0, 0, len(q.split()))
+                for i, q in zip(quotes["id"], quotes["quote"], strict=True)]
+    result = DictionaryCoder(load_codebook(), normaliser).match(normalise(passages, normaliser))
+    codings = codings_frame(result, passages_frame(passages))
+    got = set(zip(codings["passage_id"], codings["theme"], strict=True))
+    ref = set(zip(held["id"], held["theme"], strict=True))
+    precision, recall = len(got & ref) / len(got), len(got & ref) / len(ref)
+    assert precision >= 0.72 and recall >= 0.65, (precision, recall)
+    found = {t for _, t in got & ref}
+    assert found == {t for _, t in ref}  # every theme is found at least once
