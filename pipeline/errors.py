@@ -69,3 +69,9 @@ class ResourceError(TematikError):
     def __init__(self, message: str, *, fix: str = "", line: int | None = None) -> None:
         self.line = line
         super().__init__(message, fix=fix)
+
+
+class TrainingError(TematikError):
+    """A model cannot be trained from what was given (too few coded passages, no features)."""
+
+    exit_code = 1

@@ -1,0 +1,182 @@
+"""Evaluate the supervised coder on HoASA against a plain TF-IDF + logistic regression baseline.
+
+HoASA (../shared/data/hoasa, IndoNLU): Indonesian hotel reviews coded by people on 10
+aspects; an aspect is coded for a review when its value is not ``neut``. Each aspect is a
+theme, each review a passage. Both coders run in the same process on the same splits:
+
+- baseline: scikit-learn ``TfidfVectorizer`` on the raw lowercased text, one-vs-rest
+  ``LogisticRegression`` with default settings, probability threshold 0.5;
+- tematik: ``SupervisedCoder`` on tematik's normalised features (stems and phrases,
+  negation, bigrams, character n-grams of standard forms), class weights, per-theme
+  thresholds tuned by internal cross-validation.
+
+Reported: cross-validation on train (--folds, same folds for both) and held-out
+train -> valid; micro and macro F1 and per-aspect precision/recall/F1, and the deltas.
+
+    .venv/bin/python scripts/eval_hoasa.py [--folds 5] [--seed 0] [--ablation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.multiclass import OneVsRestClassifier
+
+from pipeline.normalise import Normaliser
+from pipeline.resources import load_lexicon
+from pipeline.supervised import FeatureOptions, SupervisedCoder, features_from_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+HOASA = ROOT.parent / "shared" / "data" / "hoasa"
+
+Fit = Callable[[list[int], list[int]], np.ndarray]
+
+
+def load(folder: Path, split: str) -> tuple[list[str], np.ndarray, list[str]]:
+    """Texts, the (n, aspects) boolean coding, and the aspect names of one split."""
+    frame = pd.read_csv(folder / f"{split}_preprocess.csv", dtype=str, keep_default_na=False)
+    aspects = [c for c in frame.columns if c != "review"]
+    return frame["review"].tolist(), (frame[aspects] != "neut").to_numpy(), aspects
+
+
+def baseline(texts: Sequence[str], Y: np.ndarray) -> Fit:
+    def fit(train: list[int], test: list[int]) -> np.ndarray:
+        vec = TfidfVectorizer(lowercase=True)
+        X = vec.fit_transform([texts[i] for i in train])
+        model = OneVsRestClassifier(LogisticRegression()).fit(X, Y[train].astype(int))
+        proba = model.predict_proba(vec.transform([texts[i] for i in test]))
+        return np.asarray(proba >= 0.5)
+    return fit
+
+
+def ours(docs: Sequence[list[str]], Y: np.ndarray, aspects: list[str], seed: int) -> Fit:
+    labels = [[a for a, hit in zip(aspects, row, strict=True) if hit] for row in Y]
+
+    def fit(train: list[int], test: list[int]) -> np.ndarray:
+        coder = SupervisedCoder(random_state=seed).fit([docs[i] for i in train],
+                                                       [labels[i] for i in train])
+        predicted = coder.predict([docs[i] for i in test])
+        return np.array([[a in p for a in aspects] for p in predicted], dtype=bool)
+    return fit
+
+
+def scores(Y: np.ndarray, P: np.ndarray, aspects: list[str]) -> pd.DataFrame:
+    """Per-aspect precision, recall, F1 and support, then micro and macro rows."""
+    tp = (Y & P).sum(axis=0)
+    fp = (~Y & P).sum(axis=0)
+    fn = (Y & ~P).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+        f1 = np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+    frame = pd.DataFrame({"precision": precision, "recall": recall, "f1": f1,
+                          "support": tp + fn}, index=aspects)
+    t, p, n = tp.sum(), fp.sum(), fn.sum()
+    frame.loc["micro"] = [t / (t + p), t / (t + n), 2 * t / (2 * t + p + n), t + n]
+    frame.loc["macro"] = [precision.mean(), recall.mean(), f1.mean(), t + n]
+    return frame
+
+
+def cross_validate(fit: Fit, n: int, folds: int, seed: int) -> np.ndarray | None:
+    """Out-of-fold predictions for all ``n`` passages (same folds for every coder)."""
+    out: np.ndarray | None = None
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(np.zeros(n)):
+        pred = fit(train.tolist(), test.tolist())
+        if out is None:
+            out = np.zeros((n, pred.shape[1]), dtype=bool)
+        out[test] = pred
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=HOASA)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ablation", action="store_true",
+                        help="also run tematik with fewer feature kinds (held-out split only)")
+    args = parser.parse_args()
+    if not (args.data / "train_preprocess.csv").is_file():
+        print(f"HoASA not found at {args.data}: nothing to evaluate. Put the IndoNLU "
+              "hoasa_absa-airy train/valid CSVs there (see SOURCE.txt) or pass --data.")
+        return 0
+    train_texts, Ytr, aspects = load(args.data, "train")
+    valid_texts, Yva, _ = load(args.data, "valid")
+    texts = train_texts + valid_texts
+    Y = np.vstack([Ytr, Yva])
+    train = list(range(len(train_texts)))
+    valid = list(range(len(train_texts), len(texts)))
+    started = time.perf_counter()
+    normaliser = Normaliser(load_lexicon())
+    docs = features_from_texts(texts, normaliser)
+    print(f"HoASA: {len(train)} train, {len(valid)} valid reviews, {len(aspects)} aspects; "
+          f"features in {time.perf_counter() - started:.1f} s")
+    coders = {"baseline": baseline(texts, Y), "tematik": ours(docs, Y, aspects, args.seed)}
+    results: dict[tuple[str, str], pd.DataFrame] = {}
+    for name, fit in coders.items():
+        started = time.perf_counter()
+        cv = cross_validate(lambda a, b, fit=fit: fit([train[i] for i in a],
+                                                      [train[i] for i in b]),
+                            len(train), args.folds, args.seed)
+        assert cv is not None
+        results[name, "cv"] = scores(Ytr, cv, aspects)
+        results[name, "valid"] = scores(Yva, fit(train, valid), aspects)
+        print(f"{name}: {time.perf_counter() - started:.1f} s")
+
+    table = pd.DataFrame(index=[*aspects, "micro", "macro"])
+    for split, title in (("cv", f"CV{args.folds}"), ("valid", "valid")):
+        base, mine = results["baseline", split], results["tematik", split]
+        table[f"{title} base F1"] = base["f1"]
+        table[f"{title} ours F1"] = mine["f1"]
+        table[f"{title} delta"] = mine["f1"] - base["f1"]
+    print("\nF1 per aspect (ours = tematik SupervisedCoder, base = TF-IDF + LR at 0.5)")
+    print(table.to_string(formatters={c: ("{:+.3f}" if "delta" in c else "{:.3f}").format
+                                      for c in table.columns}))
+    for split in ("cv", "valid"):
+        detail = pd.concat({name: results[name, split][["precision", "recall"]]
+                            for name in coders}, axis=1)
+        print(f"\nprecision / recall, {split}")
+        print(detail.to_string(float_format="{:.3f}".format))
+    for split in ("cv", "valid"):
+        base, mine = results["baseline", split], results["tematik", split]
+        print(f"\n{split}: macro F1 {base.loc['macro', 'f1']:.3f} -> {mine.loc['macro', 'f1']:.3f} "
+              f"({mine.loc['macro', 'f1'] - base.loc['macro', 'f1']:+.3f}), micro F1 "
+              f"{base.loc['micro', 'f1']:.3f} -> {mine.loc['micro', 'f1']:.3f} "
+              f"({mine.loc['micro', 'f1'] - base.loc['micro', 'f1']:+.3f})")
+    if args.ablation:
+        ablation(texts, normaliser, Y, aspects, train, valid, args.seed)
+    return 0
+
+
+def ablation(texts: list[str], normaliser: Normaliser, Y: np.ndarray, aspects: list[str],
+             train: list[int], valid: list[int], seed: int) -> None:
+    print("\nablation, train -> valid")
+    raw = [[f"w:{w}" for w in re.findall(r"\w+", text.lower())] for text in texts]
+    result = scores(Y[valid], ours(raw, Y, aspects, seed)(train, valid), aspects)
+    print(f"  {'raw words, no normalising':<26} micro F1 {result.loc['micro', 'f1']:.3f}  "
+          f"macro F1 {result.loc['macro', 'f1']:.3f}")
+    variants = {
+        "stems only": FeatureOptions(negation=False, bigrams=False, char_ngrams=None),
+        "+ negation": FeatureOptions(negation=True, bigrams=False, char_ngrams=None),
+        "+ bigrams": FeatureOptions(negation=True, bigrams=True, char_ngrams=None),
+        "+ char 2-5 (default)": FeatureOptions(),
+    }
+    for name, options in variants.items():
+        docs = features_from_texts(texts, normaliser, options=options)
+        result = scores(Y[valid], ours(docs, Y, aspects, seed)(train, valid), aspects)
+        print(f"  {name:<26} micro F1 {result.loc['micro', 'f1']:.3f}  "
+              f"macro F1 {result.loc['macro', 'f1']:.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
