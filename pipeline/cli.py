@@ -58,7 +58,23 @@ def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
         "--codebook", type=click.Path(path_type=Path, dir_okay=False),
         default=DEFAULT_CODEBOOK, show_default="models/codebooks/kinerja-aparatur.yaml",
-        help="Codebook (YAML) whose themes are coded.")(command)
+        help="Codebook (YAML) whose themes are coded ('tematik code' also takes 'none': "
+        "only the supervised coder trained with --train codes).")(command)
+
+
+def _train_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--train-code-column", metavar="COL", default=None,
+        help="Code column of --train (default: found by name: code, kode, theme, tema).")(command)
+    command = click.option(
+        "--train-text-column", metavar="COL", default=None,
+        help="Text column of --train (default: found by name: quote, kutipan, text, teks)."
+    )(command)
+    return click.option(
+        "--train", "train", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        metavar="CODED", help="Your coded passages (.csv/.xlsx: a text column and a code "
+        "column, several codes separated by ';') to train the supervised coder, combined "
+        "with the codebook.")(command)
 
 
 @main.command("run")
@@ -84,11 +100,13 @@ def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--seed-topics", is_flag=True,
               help="Seed the first topics with the codebook's themes (lda only).")
 @_codebook_options
+@_train_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
-    seed_topics: bool, codebook: Path, threshold: float, quiet: bool,
+    seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
+    train_text_column: str | None, train_code_column: str | None, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -102,7 +120,9 @@ def run_command(
     config = RunConfig(seed=seed, window_words=window_words,
                        interviewer_labels=tuple(interviewer_labels), codebook=codebook,
                        threshold=threshold, topics=topics, topic_model=topic_model,
-                       seed_topics=seed_topics)
+                       seed_topics=seed_topics, train=train,
+                       train_text_column=train_text_column,
+                       train_code_column=train_code_column)
     try:
         result = run(list(inputs), out, config=config, force=force)
     except TematikError as exc:
@@ -143,11 +163,13 @@ def codebook_check(file: Path) -> None:
 @click.option("--id-column", metavar="COL", default=None,
               help="Column identifying each text (default: its line number in the sheet).")
 @_codebook_options
+@_train_options
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="CSV to write: one row per text and theme.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def code_command(input_file: Path, text_column: str, id_column: str | None, codebook: Path,
-                 threshold: float, out: Path, force: bool) -> None:
+                 threshold: float, train: Path | None, train_text_column: str | None,
+                 train_code_column: str | None, out: Path, force: bool) -> None:
     """Code the texts of a spreadsheet (INPUT: .csv or .xlsx) with the codebook's themes.
 
     For lists of passages without a run: interview excerpts, open survey answers. Writes
@@ -156,7 +178,9 @@ def code_command(input_file: Path, text_column: str, id_column: str | None, code
     """
     try:
         result = code_file(input_file, out, text_column=text_column, id_column=id_column,
-                           codebook_path=codebook, threshold=threshold, force=force)
+                           codebook_path=codebook, threshold=threshold, force=force,
+                           train=train, train_text_column=train_text_column,
+                           train_code_column=train_code_column)
     except TematikError as exc:
         raise _fail(exc) from exc
     for line in result.warnings:
@@ -275,10 +299,13 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
               help="Language of landmarks and notes.")
 @click.option("--disagreements", "n_show", type=click.IntRange(min=0), default=10,
               show_default=True, help="How many disagreements to print.")
+@click.option("--train-on-manual", is_flag=True,
+              help="Also train the supervised coder on part of your coding (cross-validated "
+              "by transcript) and print the learning curve: agreement vs. share used.")
 @click.option("--force", is_flag=True, help="Replace an earlier comparison in RUN.")
 def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str,
                     min_overlap: float, resamples: int, lang: str, n_show: int,
-                    force: bool) -> None:
+                    train_on_manual: bool, force: bool) -> None:
     """Score RUN's automatic coding against your manual coding MANUAL.
 
     MANUAL is a CSV/XLSX sheet (columns transcript, code and quote, or start/end offsets,
@@ -291,7 +318,7 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     try:
         result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
                              min_overlap=min_overlap, n_resamples=resamples, lang=lang,
-                             force=force)
+                             force=force, train_on_manual=train_on_manual)
     except TematikError as exc:
         raise _fail(exc) from exc
     click.echo(compare_view(result, n_disagreements=n_show))

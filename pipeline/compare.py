@@ -25,12 +25,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline.agreement import agreement_table, decision_table, pairwise_table
 from pipeline.codebook import Codebook
+from pipeline.errors import TrainingError
 from pipeline.landmarks import Lang
+from pipeline.normalise import Normaliser
 from pipeline.overlap import character_agreement, passage_presence, presence_pairs
+from pipeline.supervised import fit_coder
+from pipeline.themes import DictionaryCoder, code_passages
 
 MACHINE = "tematik"
 UNITS = ("passage", "sentence", "character")
@@ -217,3 +222,89 @@ def _disagreements(
                                  ascending=[True, True, False, True], kind="stable",
                                  key=lambda s: s.map(themes.index) if s.name == "theme" else s
                                  ).reset_index(drop=True)
+
+
+# -- how much manual coding is enough ------------------------------------------------------
+
+CURVE_COLUMNS = ["share", "method", "training_passages", "kappa", "precision", "recall",
+                 "f1", "macro_f1"]
+
+
+def training_examples(passages: pd.DataFrame, segments: pd.DataFrame,
+                      texts: Mapping[str, str]) -> pd.DataFrame:
+    """What the supervised coder can learn from a manual coding: each coded segment's text
+    with its themes, and each informant passage no segment touches as a passage with no
+    theme. Columns: transcript_id, text, codes (tuple)."""
+    rows = []
+    spans: dict[tuple[str, int, int], set[str]] = {}
+    for tid, s, e, theme in zip(segments["transcript_id"], segments["start"], segments["end"],
+                                segments["theme"], strict=True):
+        spans.setdefault((str(tid), int(s), int(e)), set()).add(str(theme))
+    for (tid, start, end), themes in sorted(spans.items()):
+        rows.append((tid, texts[tid][start:end], tuple(sorted(themes))))
+    touched = set(spans)
+    for tid, s, e, text in zip(passages["transcript_id"], passages["start"], passages["end"],
+                               passages["text"], strict=True):
+        if not any(t == tid and a < e and b > s for t, a, b in touched):
+            rows.append((str(tid), str(text), ()))
+    return pd.DataFrame(rows, columns=["transcript_id", "text", "codes"])
+
+
+def learning_curve(
+    passages: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook, segments: pd.DataFrame,
+    texts: Mapping[str, str], normaliser: Normaliser, *, threshold: float,
+    shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), folds: int = 5, min_overlap: float = 0.5,
+    random_state: int = 42,
+) -> pd.DataFrame:
+    """Agreement with the manual coding when the supervised coder learns from part of it.
+
+    Transcripts are split into ``folds`` groups; each group's passages are coded by a coder
+    trained on the other groups' examples only (:func:`training_examples`), so no passage is
+    scored by a model that saw it. For each share, that share of the training examples is
+    used (a seeded sample). Row ``share`` 0 is the dictionary alone. Columns
+    :data:`CURVE_COLUMNS`; kappa, precision, recall and F1 are micro over themes.
+    """
+    informants = passages[passages["role"] == "informant"].reset_index(drop=True)
+    examples = training_examples(informants, segments, texts)
+    transcripts = sorted(set(informants["transcript_id"]))
+    n_folds = max(2, min(folds, len(transcripts)))
+    fold_of = {t: i % n_folds for i, t in enumerate(transcripts)}
+    coder = DictionaryCoder(codebook, normaliser, threshold=threshold)
+    evidence, dictionary = code_passages(informants, tokens, coder)
+    rows = [_curve_row(0.0, "dictionary", 0, informants, dictionary, evidence.evidence,
+                       codebook, segments, min_overlap)]
+    rng = np.random.default_rng(random_state)
+    themes = [t.id for t in codebook.themes]
+    for share in shares:
+        parts, sizes = [], []
+        for fold in range(n_folds):
+            test_ids = {t for t in transcripts if fold_of[t] == fold}
+            train = examples[~examples["transcript_id"].isin(test_ids)]
+            if share < 1:
+                keep = rng.permutation(len(train))[: max(1, round(share * len(train)))]
+                train = train.iloc[np.sort(keep)]
+            test = informants[informants["transcript_id"].isin(test_ids)]
+            test_tokens = tokens[tokens["passage_id"].isin(set(test["passage_id"]))]
+            try:
+                supervised = fit_coder(train, normaliser, themes=themes,
+                                       random_state=random_state)
+            except TrainingError:
+                supervised = None
+            parts.append(code_passages(test, test_tokens, coder, supervised)[1])
+            sizes.append(len(train))
+        codings = pd.concat(parts, ignore_index=True)
+        rows.append(_curve_row(share, "combined", int(np.mean(sizes)), informants, codings,
+                               evidence.evidence, codebook, segments, min_overlap))
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+
+
+def _curve_row(share: float, method: str, size: int, passages: pd.DataFrame,
+               codings: pd.DataFrame, evidence: pd.DataFrame, codebook: Codebook,
+               segments: pd.DataFrame, min_overlap: float) -> tuple[object, ...]:
+    result = compare(passages, codings, evidence, codebook, segments, n_resamples=0,
+                     min_overlap=min_overlap)
+    table = result.agreement
+    micro = table[table["level"] == "micro"].iloc[0]
+    macro = table[table["level"] == "macro"].iloc[0]
+    return (share, method, size, float(micro["kappa"]), float(micro["precision"]),
+            float(micro["recall"]), float(micro["f1"]), float(macro["f1"]))

@@ -22,6 +22,10 @@ class RunConfig:
     models_dir: Path = field(default=MODELS_DIR)
     codebook: Path = field(default=DEFAULT_CODEBOOK)
     threshold: float = DEFAULT_THRESHOLD
+    # A researcher's coded passages to train the supervised coder (None: dictionary only).
+    train: Path | None = None
+    train_text_column: str | None = None
+    train_code_column: str | None = None
     # -- topics (docs/topics.md) --
     topics: int | str = "auto"  # K, "auto", or 0 for no topic model
     topic_model: str = "lda"
@@ -40,4 +44,5 @@ class RunConfig:
         data = asdict(self)
         data["models_dir"] = str(self.models_dir)
         data["codebook"] = str(self.codebook)
+        data["train"] = str(self.train) if self.train else None
         return data

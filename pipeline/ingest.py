@@ -425,7 +425,7 @@ def read_sheet(path: Path) -> pd.DataFrame:
     a DataFrame of strings. Raises :class:`InputFileError` naming the file."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".txt", ".xlsx"):
+    if suffix not in (".csv", ".tsv", ".xlsx"):
         raise InputFileError(path, f"expected a .csv or .xlsx file, got '{suffix or path.name}'",
                              fix="Save the sheet as CSV (UTF-8) or as an Excel .xlsx workbook.")
     try:

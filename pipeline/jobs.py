@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
-from pipeline.compare import MACHINE, Comparison, compare
+from pipeline.compare import MACHINE, Comparison, compare, learning_curve
 from pipeline.errors import InputFileError, RunDirectoryError, UsageError
 from pipeline.ingest import pick_column, read_sheet
 from pipeline.manual import (
     ManualCoding,
     map_codes,
+    read_coded,
     read_manual_qdpx,
     read_manual_sheet,
     read_mapping,
@@ -36,7 +37,8 @@ from pipeline.run import (
 )
 from pipeline.segment import Passage, passages_frame
 from pipeline.speakers import INFORMANT
-from pipeline.themes import DEFAULT_THRESHOLD, DictionaryCoder, codings_frame
+from pipeline.supervised import fit_coder
+from pipeline.themes import DEFAULT_THRESHOLD, DictionaryCoder, code_passages
 
 # -- coding a list of texts without a run --------------------------------------------------
 
@@ -65,15 +67,30 @@ def code_file(
     codebook_path: Path | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     force: bool = False,
+    train: Path | None = None,
+    train_text_column: str | None = None,
+    train_code_column: str | None = None,
+    random_state: int = 42,
 ) -> CodeResult:
     """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
     one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
-    cell). Texts are identified by ``id_column`` or by their line number in the sheet."""
+    cell). Texts are identified by ``id_column`` or by their line number in the sheet.
+    With ``train`` (a CODED file), a supervised coder learns from it and is combined with
+    the codebook."""
     path, out = Path(path), Path(out)
     if out.exists() and not force:
         raise RunDirectoryError(f"{out} already exists",
                                 fix="Choose another --out, or add --force to replace it.")
-    codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
+    if codebook_path is not None and str(codebook_path).lower() == "none":
+        if train is None:
+            raise UsageError("--codebook none codes nothing without --train",
+                             fix="Give --train CODED, or a codebook.")
+        codebook = Codebook("none", "0", (), "")
+    else:
+        codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
+    coded = (read_coded(train, text_column=train_text_column, code_column=train_code_column,
+                        options=("--train-text-column", "--train-code-column"))
+             if train else None)
     frame = read_sheet(path)
     text_col = pick_column(frame, text_column, path, option="--text-column")
     ids = ([str(i + 2) for i in range(len(frame))] if id_column is None else
@@ -96,11 +113,13 @@ def code_file(
                              len(text.split())))
     normaliser = Normaliser(load_lexicon())
     tokens = normalise(units, normaliser)
-    matched = DictionaryCoder(codebook, normaliser, threshold=threshold).match(tokens)
-    codings = codings_frame(matched, passages_frame(units))
+    supervised = (fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
+                            random_state=random_state) if coded is not None else None)
+    coder = DictionaryCoder(codebook, normaliser, threshold=threshold)
+    _, codings = code_passages(passages_frame(units), tokens, coder, supervised)
     labels = {t.id: t.label_id for t in codebook.themes}
     table = codings.rename(columns={"passage_id": "id"}).assign(
-        label=lambda f: f["theme"].map(labels).fillna(f["theme"]))[CODE_COLUMNS]
+        label=[labels.get(t, t) for t in codings["theme"]])[CODE_COLUMNS]
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig",
                                              lineterminator="\n"))
@@ -111,7 +130,8 @@ def code_file(
 
 # -- compare a run with a manual coding ----------------------------------------------------
 
-COMPARE_TABLES = ("agreement", "agreement_pairs", "disagreements", "manual_segments")
+COMPARE_TABLES = ("agreement", "agreement_pairs", "disagreements", "manual_segments",
+                  "learning_curve")
 
 
 @dataclass
@@ -123,6 +143,7 @@ class CompareResult:
     unmapped: dict[str, int]
     written: list[Path]
     warnings: list[str] = field(default_factory=list)
+    curve: pd.DataFrame | None = None
 
 
 def run_codebook(run_dir: Path) -> Codebook:
@@ -156,11 +177,13 @@ def compare_run(
     n_resamples: int = 1000,
     lang: str = "en",
     force: bool = False,
+    train_on_manual: bool = False,
 ) -> CompareResult:
     """Score the run's coding against ``manual_path`` and write the agreement tables into
     the run directory (``agreement``, ``agreement_pairs`` with 2+ manual coders,
     ``disagreements``, ``manual_segments``; parquet and CSV) and a ``compare`` entry in
-    its manifest."""
+    its manifest. With ``train_on_manual``, also the learning curve
+    (:func:`pipeline.compare.learning_curve`) as ``learning_curve``."""
     run_dir = Path(run_dir)
     manifest = open_run(run_dir)
     if not force and any((run_dir / f"{t}.csv").exists() for t in COMPARE_TABLES):
@@ -202,6 +225,18 @@ def compare_run(
                "manual_segments": mapped.reset_index(drop=True)}
     if len(comparison.pairwise):
         outputs["agreement_pairs"] = comparison.pairwise
+    curve = None
+    if train_on_manual:
+        config = manifest.get("config")
+        threshold = float(config.get("threshold", DEFAULT_THRESHOLD)) if isinstance(
+            config, dict) else DEFAULT_THRESHOLD
+        texts = {str(t): str(x) for t, x in zip(tables["transcripts"]["transcript_id"],
+                                                tables["transcripts"]["text"], strict=True)}
+        curve = learning_curve(tables["passages"], read_run_table(run_dir, "tokens"),
+                               codebook, mapped, texts, Normaliser(load_lexicon()),
+                               threshold=threshold, min_overlap=min_overlap,
+                               random_state=int(seed) if isinstance(seed, int) else 42)
+        outputs["learning_curve"] = curve
     for name in COMPARE_TABLES:
         for suffix in (".parquet", ".csv"):
             stale = run_dir / f"{name}{suffix}"
@@ -223,7 +258,7 @@ def compare_run(
     }
     write_json(run_dir / "manifest.json", manifest)
     warnings = notes + list(comparison.notes)
-    return CompareResult(comparison, manual, unmapped, written, warnings)
+    return CompareResult(comparison, manual, unmapped, written, warnings, curve)
 
 
 # -- export a run as a REFI-QDA project ----------------------------------------------------

@@ -19,13 +19,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputFileError
-from pipeline.ingest import read_sheet, slug
+from pipeline.ingest import pick_column, read_sheet, slug
 from pipeline.qdpx import read_qdpx
 from pipeline.qdpx_tables import codings_frame as qdpx_codings
 
@@ -33,8 +34,10 @@ SEGMENT_COLUMNS = ["transcript_id", "code", "coder", "start", "end", "located_by
                    "similarity", "row"]
 TRANSCRIPT_NAMES = ("transcript", "transkrip", "transcript_id", "file", "source", "document",
                     "dokumen", "sumber", "informan", "informant")
-CODE_NAMES = ("code", "kode", "theme", "tema", "kategori", "category", "node")
-QUOTE_NAMES = ("quote", "kutipan", "text", "teks", "segment", "segmen", "petikan", "coded text")
+CODE_NAMES = ("code", "kode", "theme", "tema", "kategori", "category", "node", "codes",
+              "themes", "label", "labels")
+QUOTE_NAMES = ("quote", "kutipan", "text", "teks", "segment", "segmen", "petikan", "coded text",
+               "jawaban", "answer", "review", "ulasan")
 PASSAGE_NAMES = ("passage_id", "passage", "petikan_id")
 CODER_NAMES = ("coder", "pengode", "user", "koder", "researcher", "peneliti")
 _ELLIPSIS_RE = re.compile(r"\.{3,}|…|\[\s*\.+\s*\]|\(\s*\.+\s*\)")
@@ -327,3 +330,68 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     return ManualCoding(segments, tuple(unlocated), tuple(warnings),
                         tuple(dict.fromkeys(segments["coder"])))
+
+
+CODED_COLUMNS = ["id", "text", "codes", "lines"]
+
+
+def read_coded(path: Path | str, *, text_column: str | None = None,
+               code_column: str | None = None, id_column: str | None = None,
+               options: tuple[str, str] = ("--text-column", "--code-column")) -> pd.DataFrame:
+    """A researcher's coded passages (CODED file, .csv or .xlsx) to train the supervised coder.
+
+    Each row holds a passage's text and one code, or several codes separated by ``;``.
+    Without ``text_column``/``code_column`` the columns are found by name (quote, kutipan,
+    text, teks ...; code, kode, theme, tema ...). Rows with the same id (``id_column``) or,
+    without one, the same text are one passage whose codes are merged; a row with text and
+    no code is a passage coded with no theme. Blank rows are skipped. Returns columns: id
+    (from ``id_column``, else ``line<N>`` of the first row), text, codes (sorted tuple),
+    lines (the sheet lines the passage came from; the header is line 1). ``options`` name
+    the command-line options for the two columns, for error messages.
+    """
+    path = Path(path)
+    frame = read_sheet(path)
+
+    def pick(name: str | None, names: Sequence[str], what: str, option: str) -> str:
+        if name is not None:
+            return pick_column(frame, name, path, option=option)
+        found = _column(frame, names)
+        if found is None:
+            have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
+            raise InputFileError(path, f"no {what} column found (its columns: {have})",
+                                 fix=f"Name the column with {option}.")
+        return found
+
+    text_col = pick(text_column, QUOTE_NAMES, "text", options[0])
+    code_col = pick(code_column, CODE_NAMES, "code", options[1])
+    id_col = pick_column(frame, id_column, path, option="--id-column") if id_column else None
+    merged: dict[str, dict[str, Any]] = {}
+    for line, (text_raw, code_raw, id_raw) in enumerate(zip(
+            frame[text_col], frame[code_col],
+            frame[id_col] if id_col else [""] * len(frame), strict=True), start=2):
+        text = str(text_raw).strip()
+        codes = [c.strip() for c in str(code_raw).split(";") if c.strip()]
+        key_id = str(id_raw).strip()
+        if not text and not codes and not key_id:
+            continue
+        if not text:
+            raise InputFileError(path, f"codes {'; '.join(codes) or '(none)'} but no text in "
+                                 f"column {text_col!r}", line=line,
+                                 fix="Fill in the passage text or delete the row.")
+        key = key_id or text
+        entry = merged.setdefault(key, {"id": key_id or f"line{line}", "text": text,
+                                        "codes": set(), "lines": []})
+        if entry["text"] != text:
+            raise InputFileError(path, f"id {key_id!r} has a different text than on line "
+                                 f"{entry['lines'][0]}", line=line,
+                                 fix="Give each passage its own id, or the same text on every "
+                                 "row.")
+        entry["codes"].update(codes)
+        entry["lines"].append(line)
+    if not merged:
+        raise InputFileError(path, "no coded passages in the file",
+                             fix=f"Fill the {text_col!r} and {code_col!r} columns, one row per "
+                             "passage.")
+    rows = [{**e, "codes": tuple(sorted(e["codes"])), "lines": tuple(e["lines"])}
+            for e in merged.values()]
+    return pd.DataFrame(rows, columns=CODED_COLUMNS)

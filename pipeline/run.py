@@ -8,6 +8,7 @@ never a directory that looks complete. Every file is written to a temporary name
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -34,13 +35,15 @@ from pipeline.ingest import (
     transcripts_frame,
     turns_frame,
 )
+from pipeline.manual import read_coded
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
 from pipeline.speakers import INFORMANT
+from pipeline.supervised import SupervisedCoder, fit_coder
 from pipeline.themes import (
     DictionaryCoder,
-    codings_frame,
+    code_passages,
     cooccurrence,
     theme_matrix,
 )
@@ -178,11 +181,15 @@ def run(
     # Fail on a bad path or codebook before anything is written.
     files, found_warnings = find_files([Path(p) for p in inputs])
     codebook = load_codebook(config.codebook)
+    coded = (read_coded(config.train, text_column=config.train_text_column,
+                        code_column=config.train_code_column,
+                        options=("--train-text-column", "--train-code-column"))
+             if config.train else None)
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
     work = _prepare(out, force)
     try:
-        _run_stages(files, found_warnings, work, config, codebook, result)
+        _run_stages(files, found_warnings, work, config, codebook, coded, result)
     except BaseException as exc:
         marker = work / MARKER
         if marker.exists():
@@ -195,7 +202,7 @@ def run(
 
 def _run_stages(
     files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
-    codebook: Codebook, result: RunResult,
+    codebook: Codebook, coded: pd.DataFrame | None, result: RunResult,
 ) -> None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -212,9 +219,22 @@ def _run_stages(
     with _stage("normalise", timings):
         tokens = normalise(passages, normaliser)
     passages_df = passages_frame(passages)
+    supervised = None
+    if coded is not None:
+        with _stage("train", timings):
+            supervised = fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
+                                   random_state=config.seed)
+        unknown = sorted(set(supervised.classes_) - {t.id for t in codebook.themes})
+        if unknown:
+            result.warnings.append(f"{config.train}: codes that are not themes of the codebook "
+                                   f"are learned by the supervised coder only: "
+                                   f"{', '.join(unknown)}")
+        result.warnings.extend(f"{config.train}: theme '{t}' not trained: {why}"
+                               for t, why in sorted(supervised.untrainable_.items())
+                               if t in set().union(*coded["codes"]))
     with _stage("themes", timings):
-        matched = DictionaryCoder(codebook, normaliser, threshold=config.threshold).match(tokens)
-        codings = codings_frame(matched, passages_df)
+        coder = DictionaryCoder(codebook, normaliser, threshold=config.threshold)
+        matched, codings = code_passages(passages_df, tokens, coder, supervised)
         matrix = theme_matrix(codings, passages_df, matched.evidence, codebook)
         together = cooccurrence(codings, passages_df)
     with _stage("write", timings):
@@ -232,6 +252,8 @@ def _run_stages(
         write_table(work, "theme_matrix", matrix)
         write_csv(work, "theme_matrix", matrix)
         write_table(work, "theme_cooccurrence", together)
+        if supervised is not None:
+            _write_supervised(work, supervised)
         codebook_bytes = Path(config.codebook).read_bytes()
         atomic_write(work / "codebook.yaml", lambda p: p.write_bytes(codebook_bytes))
     topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
@@ -257,6 +279,12 @@ def _run_stages(
         "config": config.to_dict(),
         "seed": config.seed,
         "lexicon_sha256": lexicon.digest,
+        "supervised": None if supervised is None or coded is None else {
+            "train": str(config.train), "passages": len(coded),
+            "train_sha256": hashlib.sha256(Path(str(config.train)).read_bytes()).hexdigest(),
+            "themes": list(supervised.classes_), "untrainable": supervised.untrainable_,
+            "files": ["supervised/model.json", "supervised_terms.parquet",
+                      "supervised_cv.parquet"]},
         "codebook": {"name": codebook.name, "version": codebook.version,
                      "path": str(config.codebook), "sha256": codebook.sha256,
                      "themes": [t.id for t in codebook.themes]},
@@ -276,6 +304,30 @@ def _run_stages(
         "topics": topics_info,
     }
     write_json(work / "manifest.json", manifest)
+
+
+def _write_supervised(folder: Path, coder: SupervisedCoder) -> None:
+    """The trained coder as plain JSON (never pickle), its indicative terms and its
+    cross-validated scores."""
+    (folder / "supervised").mkdir(exist_ok=True)
+    text = json.dumps(coder.to_dict(), ensure_ascii=False, sort_keys=True)
+    atomic_write(folder / "supervised" / "model.json",
+                 lambda p: p.write_text(text, encoding="utf-8"))
+    write_table(folder, "supervised_terms", coder.top_terms())
+    write_table(folder, "supervised_cv", coder.cv_report_)
+
+
+def load_supervised(run_dir: Path) -> SupervisedCoder | None:
+    """The supervised coder a run trained, or None when it trained none."""
+    path = Path(run_dir) / "supervised" / "model.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
+                                fix="The run is damaged: run 'tematik run' again.") from exc
+    return SupervisedCoder.from_dict(data)
 
 
 # -- reading a finished run ---------------------------------------------------------------

@@ -26,7 +26,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from pipeline.errors import InputFileError, ResourceError, TrainingError
+from pipeline.errors import ResourceError, TrainingError
 from pipeline.normalise import Normaliser
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ FORMAT = "tematik.supervised"
 FORMAT_VERSION = 1
 REPORT_COLUMNS = ["theme", "precision", "recall", "f1", "support", "threshold", "status"]
 TOP_TERM_COLUMNS = ["theme", "rank", "term", "weight"]
-CODED_COLUMNS = ["id", "text", "codes", "lines"]
+
 
 Doc = Sequence[str]
 
@@ -439,92 +438,39 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
 # ----------------------------------------------------------------------------- CODED files
 
 
-def _column(frame: pd.DataFrame, name: str, option: str, path: Path) -> str:
-    columns = [str(c) for c in frame.columns]
-    for wanted in (name, name.strip().lower()):
-        for col in columns:
-            if col == wanted or col.strip().lower() == wanted:
-                return col
-    raise InputFileError(
-        path, f"no column {name!r}; the columns are: {', '.join(map(repr, columns)) or 'none'}",
-        fix=f"Pass {option} with one of these names.",
-    )
-
-
-def read_coded(path: Path | str, *, text_column: str, code_column: str,
-               id_column: str | None = None) -> pd.DataFrame:
-    """A researcher's coded passages from a .csv or .xlsx file.
-
-    Each row holds a passage's text and one code, or several codes separated by ``;``.
-    Rows with the same id (``id_column``) or, without one, the same text are one passage
-    whose codes are merged; a row with text and no code is a passage coded with no theme.
-    Blank rows are skipped. Returns columns: id (from ``id_column``, else ``line<N>`` of the
-    first row), text, codes (sorted tuple of theme ids), lines (the file lines, or for .xlsx
-    the sheet rows, the passage came from).
-    """
-    from pipeline.ingest import _read_table  # the one CSV/Excel reader: encodings, ';' sheets
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InputFileError(path, f"a CODED file must be .csv or .xlsx, not {suffix!r}",
-                             fix="Save the coded passages as CSV (UTF-8) or Excel .xlsx.")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror or exc})",
-                             fix="Check the path and that the file is not open elsewhere.") from exc
-    frame, _ = _read_table(data, str(path), suffix)
-    text_col = _column(frame, text_column, "--text-column", path)
-    code_col = _column(frame, code_column, "--code-column", path)
-    id_col = _column(frame, id_column, "--id-column", path) if id_column is not None else None
-    letters = {c: _letter(i) for i, c in enumerate(frame.columns)}
-    merged: dict[str, dict[str, Any]] = {}
-    for offset, (_, row) in enumerate(frame.iterrows()):
-        line = offset + 2  # the header is line (row) 1
-        text = str(row[text_col]).strip()
-        codes = [c.strip() for c in str(row[code_col]).split(";") if c.strip()]
-        key_id = str(row[id_col]).strip() if id_col is not None else ""
-        if not text and not codes and not key_id:
-            continue
-        if not text:
-            raise InputFileError(
-                path, f"codes {'; '.join(codes) or '(none)'} but no text in column {text_col!r}",
-                line=None if suffix == ".xlsx" else line,
-                cell=f"{letters[text_col]}{line}" if suffix == ".xlsx" else None,
-                fix="Fill in the passage text or delete the row.",
-            )
-        key = key_id or text if id_col is not None else text
-        entry = merged.setdefault(key, {"id": key_id or f"line{line}", "text": text,
-                                        "codes": set(), "lines": []})
-        if entry["text"] != text:
-            raise InputFileError(
-                path, f"id {key_id!r} has a different text than on line {entry['lines'][0]}",
-                line=line, fix="Give each passage its own id, or the same text on every row.",
-            )
-        entry["codes"].update(codes)
-        entry["lines"].append(line)
-    if not merged:
-        raise InputFileError(path, "no coded passages in the file", fix=f"Fill the {text_col!r} "
-                             f"and {code_col!r} columns, one row per passage.")
-    rows = [{**e, "codes": tuple(sorted(e["codes"])), "lines": tuple(e["lines"])}
-            for e in merged.values()]
-    log.info("read %d coded passages from %d rows", len(rows), sum(len(r["lines"]) for r in rows))
-    return pd.DataFrame(rows, columns=CODED_COLUMNS)
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _readable(feature: str) -> str:
     kind, _, rest = feature.partition(":")
     if kind == "n":
         negator, _, term = rest.partition("_")
         return f"{negator} {term}"
     return rest if kind in ("w", "b", "c") else feature
+
+
+def fit_coder(coded: pd.DataFrame, normaliser: Normaliser, *, themes: Iterable[str] = (),
+              random_state: int = 0) -> SupervisedCoder:
+    """A coder trained on a researcher's coded passages (:func:`pipeline.manual.read_coded`:
+    columns text and codes), with the default features."""
+    docs = features_from_texts(coded["text"], normaliser)
+    return SupervisedCoder(random_state=random_state).fit(docs, list(coded["codes"]),
+                                                          themes=themes)
+
+
+def indicative_words(coder: SupervisedCoder, theme: str,
+                     words: Sequence[tuple[str, str]], n: int = 3) -> list[int]:
+    """Of a passage's ``words`` ((term, standard form) pairs), the positions of the ``n``
+    that push ``theme`` up most: each word counts the weights of its term and of its
+    character n-grams. The words to show as the supervised coder's evidence."""
+    row = coder.coef_[coder.classes_.index(theme)]
+    vocab = coder.vocabulary_
+    low, high = DEFAULT_FEATURES.char_ngrams or (0, -1)
+    scored = []
+    for i, (term, norm) in enumerate(words):
+        padded = f" {norm} "
+        grams = (f"c:{padded[k:k + m]}" for m in range(low, high + 1)
+                 for k in range(len(padded) - m + 1))
+        weight = sum(float(row[vocab[g]]) for g in grams if g in vocab)
+        if term and f"w:{term}" in vocab:
+            weight += float(row[vocab[f"w:{term}"]])
+        if weight > 0:
+            scored.append((weight, -i, i))
+    return sorted(i for _, _, i in sorted(scored, reverse=True)[:n])

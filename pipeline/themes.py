@@ -34,6 +34,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.normalise import Normaliser
+from pipeline.supervised import SupervisedCoder, features_from_tokens, indicative_words
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,11 @@ DEFAULT_THRESHOLD = 1.5
 # A theme scoring less than this share of the passage's best theme is a side mention, not
 # what the passage is about: dropped unless its own evidence is strong (twice the threshold).
 RELATIVE = 0.5
+# The supervised coder codes a theme on its own (and may overrule the dictionary) only where
+# its cross-validated scores show it can: a coder learned from 30 quotes is not.
+TRUST_PRECISION = 0.7
+TRUST_F1 = 0.6
+TRUST_SUPPORT = 8
 REPEAT_FACTOR = 0.5
 MAX_REPEATS = 3
 SKIPPED_KINDS = frozenset({"filler", "clitic"})
@@ -490,3 +496,54 @@ def cooccurrence(codings: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
             rows.append((a, b, len(both), len(people), round(len(both) / len(either), 4)))
     return pd.DataFrame(rows, columns=["theme_a", "theme_b", "passages", "informants",
                                        "jaccard"])
+
+
+def trusted_themes(supervised: SupervisedCoder) -> list[str]:
+    """Themes whose cross-validated precision, F1 and support reach ``TRUST_*``."""
+    report = supervised.cv_report_
+    ok = report[(report["precision"] >= TRUST_PRECISION) & (report["f1"] >= TRUST_F1) &
+                (report["support"] >= TRUST_SUPPORT)]
+    return [t for t in supervised.classes_ if t in set(ok["theme"])]
+
+
+def code_passages(
+    passages: pd.DataFrame, tokens: pd.DataFrame, coder: DictionaryCoder,
+    supervised: SupervisedCoder | None = None,
+) -> tuple[DictionaryResult, pd.DataFrame]:
+    """Dictionary matches and the ``codings`` table of ``passages``, combined with the
+    supervised coder's probabilities for the themes it has learned well enough
+    (:func:`trusted_themes`) or that have no codebook cues; the dictionary alone decides the
+    others. A coding the
+    supervised coder made alone takes as evidence the passage's words that push its theme up
+    most."""
+    matched = coder.match(tokens)
+    if supervised is None:
+        return matched, codings_frame(matched, passages)
+    ids = list(passages["passage_id"])
+    cued = {c.theme for c in coder.cues if not c.negative}
+    trusted = [t for t in supervised.classes_
+               if t in trusted_themes(supervised) or t not in cued]
+    probabilities = supervised.predict_proba(list(features_from_tokens(tokens, ids)))
+    probabilities.index = pd.Index(ids)
+    codings = codings_frame(matched, passages, probabilities=probabilities[trusted],
+                            thresholds=supervised.thresholds_)
+    alone = codings["evidence"] == ""
+    if alone.any():
+        words = tokens[tokens["kind"] == "word"]
+        by_passage = {pid: g for pid, g in words.groupby("passage_id", sort=False)}
+        found, spans = [], []
+        for pid, theme in zip(codings.loc[alone, "passage_id"], codings.loc[alone, "theme"],
+                              strict=True):
+            g = by_passage.get(pid)
+            if g is None:
+                found.append("")
+                spans.append("")
+                continue
+            best = g.iloc[indicative_words(
+                supervised, theme, list(zip(g["term"], g["norm"], strict=True)))]
+            found.append("; ".join(best["surface"]))
+            spans.append("; ".join(f"{s}-{e}" for s, e in zip(best["start"], best["end"],
+                                                             strict=True)))
+        codings.loc[alone, "evidence"] = found
+        codings.loc[alone, "evidence_spans"] = spans
+    return matched, codings

@@ -218,6 +218,15 @@ def compare_view(result: CompareResult, *, n_disagreements: int = 10) -> str:
              _ci(r, "kappa"), str(r["kappa_landmark"]), _num(r["alpha"]), _num(r["f1"])]
             for _, r in micro.iterrows()]
         lines += _table(["pair", "kind", "kappa", "95% CI", "landmark", "alpha", "F1"], rows)
+    if result.curve is not None:
+        lines += ["", "Learning curve: tematik trained on part of your coding, scored on the "
+                  "transcripts it did not see (micro over themes):"]
+        curve_rows: list[list[object]] = [
+            [f"{r['share']:.0%}", str(r["method"]), int(r["training_passages"]),
+             _num(r["kappa"]), _num(r["precision"]), _num(r["recall"]), _num(r["f1"]),
+             _num(r["macro_f1"])] for _, r in result.curve.iterrows()]
+        lines += _table(["share", "method", "trained on", "kappa", "P", "R", "F1",
+                         "macro F1"], curve_rows)
     dis = comp.disagreements
     if len(dis):
         lines += ["", f"Disagreements: {len(dis):,} (missed by tematik "

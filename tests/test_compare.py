@@ -168,3 +168,15 @@ def test_compare_reads_a_qdpx_project(sample_run: Path, tmp_path: Path) -> None:
     assert any("user 'tematik'" in w for w in result.warnings)
     assert result.comparison.reference == "manual"
     pd.testing.assert_frame_equal(result.comparison.agreement, from_csv.comparison.agreement)
+
+
+def test_train_on_manual_prints_a_learning_curve(sample_run: Path) -> None:
+    out = CliRunner().invoke(main, ["compare", str(sample_run), str(MANUAL), "--resamples", "0",
+                                    "--train-on-manual"])
+    assert out.exit_code == 0, out.output
+    assert "Learning curve" in out.output
+    curve = pd.read_csv(sample_run / "learning_curve.csv", encoding="utf-8-sig")
+    assert curve["share"].tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert curve["method"].tolist() == ["dictionary"] + ["combined"] * 4
+    assert curve["training_passages"].is_monotonic_increasing
+    assert curve["kappa"].between(-1, 1).all()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import InputFileError
-from pipeline.manual import TextIndex, map_codes, read_manual_sheet, read_mapping
+from pipeline.manual import TextIndex, map_codes, read_coded, read_manual_sheet, read_mapping
 from tests.conftest import write
 
 TEXT = (
@@ -117,3 +117,63 @@ def test_text_index_maps_back_to_original_offsets() -> None:
     index = TextIndex("Ya... “Kerja sama” itu\u00a0penting, kan?")
     start, end = index.exact("kerja sama itu penting") or (0, 0)
     assert index.text[start:end] == "Kerja sama” itu\u00a0penting"
+
+
+# ----------------------------------------------------------------------------- CODED files
+
+
+def test_read_coded_csv_merges_rows_and_splits_codes(tmp_path: Path) -> None:
+    path = write(tmp_path / "coded.csv", (
+        "kutipan,kode\n"
+        '"Pimpinan kasih contoh, pegawai ikut disiplin.",kepemimpinan; budaya_organisasi\n'
+        "Printernya rusak.,sarana_prasarana\n"
+        '"Pimpinan kasih contoh, pegawai ikut disiplin.",motivasi\n'
+        ",\n"
+        "Saya kerja sepuluh tahun.,\n"
+    ))
+    coded = read_coded(path, text_column="Kutipan", code_column="kode")
+    assert list(coded.columns) == ["id", "text", "codes", "lines"]
+    assert coded["codes"].tolist() == [
+        ("budaya_organisasi", "kepemimpinan", "motivasi"), ("sarana_prasarana",), ()]
+    assert coded["lines"].tolist() == [(2, 4), (3,), (6,)]
+    assert coded["id"].tolist() == ["line2", "line3", "line6"]
+
+
+def test_read_coded_xlsx_with_ids(tmp_path: Path) -> None:
+    path = tmp_path / "coded.xlsx"
+    pd.DataFrame({"id": ["P1", "P2", "P1"], "teks": ["atasan tegas", "ya gitu", "atasan tegas"],
+                  "tema": ["kepemimpinan", "", "motivasi;kepemimpinan"]}).to_excel(
+        path, index=False)
+    coded = read_coded(path, text_column="teks", code_column="tema", id_column="id")
+    assert coded["id"].tolist() == ["P1", "P2"]
+    assert coded["codes"].tolist() == [("kepemimpinan", "motivasi"), ()]
+    pd.DataFrame({"teks": ["atasan tegas", ""], "tema": ["kepemimpinan", "motivasi"]}).to_excel(
+        path, index=False)
+    with pytest.raises(InputFileError, match=r"coded\.xlsx, line 3: codes motivasi but no text"):
+        read_coded(path, text_column="teks", code_column="tema")
+
+
+def test_read_coded_bad_files_name_the_problem(tmp_path: Path) -> None:
+    path = write(tmp_path / "coded.csv", "teks,tema\natasan tegas,kepemimpinan\n")
+    with pytest.raises(InputFileError) as err:
+        read_coded(path, text_column="kutipan", code_column="tema")
+    assert str(err.value) == (f"{path}: has no column 'kutipan' (its columns: 'teks', 'tema') "
+                              "Give the right column name with --text-column.")
+    with pytest.raises(InputFileError, match=r"expected a \.csv or \.xlsx file, got '\.txt'"):
+        read_coded(write(tmp_path / "coded.txt", "x"), text_column="teks", code_column="tema")
+    with pytest.raises(InputFileError, match="cannot be read"):
+        read_coded(tmp_path / "absent.csv", text_column="teks", code_column="tema")
+    with pytest.raises(InputFileError, match="line 3: codes motivasi but no text"):
+        read_coded(write(tmp_path / "gap.csv", "teks,tema\natasan tegas,kepemimpinan\n,motivasi\n"),
+                   text_column="teks", code_column="tema")
+    with pytest.raises(InputFileError, match="no coded passages"):
+        read_coded(write(tmp_path / "blank.csv", "teks,tema\n,\n"), text_column="teks",
+                   code_column="tema")
+
+
+def test_read_coded_finds_the_columns_by_name(tmp_path: Path) -> None:
+    path = write(tmp_path / "coded.csv", "transkrip;kode;kutipan\nw1;sdm;Nggak pernah diklat.\n")
+    coded = read_coded(path)
+    assert coded[["text", "codes"]].values.tolist() == [["Nggak pernah diklat.", ("sdm",)]]
+    with pytest.raises(InputFileError, match="no code column found"):
+        read_coded(write(tmp_path / "x.csv", "kutipan,catatan\nabc,def\n"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,15 +11,19 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.codebook import Codebook, load_codebook
+from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.normalise import Normaliser, normalise
-from pipeline.run import run
+from pipeline.run import load_supervised, run
 from pipeline.segment import Passage, passages_frame
+from pipeline.supervised import fit_coder
 from pipeline.themes import (
     DictionaryCoder,
     best_quote,
+    code_passages,
     codings_frame,
     cooccurrence,
     theme_matrix,
+    trusted_themes,
 )
 from tests.conftest import write
 
@@ -306,3 +311,67 @@ def test_default_codebook_codes_held_out_quotes_precisely(normaliser: Normaliser
     assert precision >= 0.72 and recall >= 0.65, (precision, recall)
     found = {t for _, t in got & ref}
     assert found == {t for _, t in ref}  # every theme is found at least once
+
+
+# -- combining with the supervised coder ------------------------------------------------
+
+PARKING = ["Parkirnya sempit banget, motor warga numpuk di depan.",
+           "Tukang parkir liar minta uang terus, Mas.",
+           "Lahan parkir kantor nggak cukup buat tamu.",
+           "Mobil tamu parkir di bahu jalan, macet.",
+           "Karcis parkir nggak pernah dikasih.",
+           "Parkiran penuh dari pagi, warga bingung.",
+           "Petugas parkirnya galak, ya gitu.",
+           "Ehm, parkir motor harus bayar dua kali."]
+OTHER = ["Printernya rusak udah lama.", "Pelatihan buat staf jarang ada.",
+         "Rapatnya tiap Senin pagi.", "Atasan jadi teladan, datang duluan.",
+         "Warga nunggu lama di loket.", "Laporan SPJ selalu tepat waktu.",
+         "Tupoksi saya jelas, ada SOP-nya.", "Kita kompak, saling bantu.",
+         "Tukinnya kecil, jadi males.", "Programnya nggak sesuai kebutuhan warga."]
+
+
+def test_a_code_the_codebook_lacks_is_learned_from_the_researchers_coding(
+        normaliser: Normaliser, tmp_path: Path) -> None:
+    coded = pd.DataFrame({"text": PARKING * 2 + OTHER * 2,
+                          "codes": [("parkir",)] * 16 + [()] * 20})
+    supervised = fit_coder(coded, normaliser, random_state=1)
+    passages = units("Ya itu, parkirnya susah, motor numpuk di depan kantor.",
+                     "Printernya rusak, nggak ada anggaran buat benerin.")
+    tokens = normalise(passages, normaliser)
+    coder = DictionaryCoder(load_codebook(), normaliser)
+    _, codings = code_passages(passages_frame(passages), tokens, coder, supervised)
+    parked = codings[codings["theme"] == "parkir"]
+    assert parked["passage_id"].tolist() == ["t:000"]
+    assert parked["method"].item() == "supervised" and "parkirnya" in parked["evidence"].item()
+    assert "sarana_prasarana" in themes_of(codings, "t:001")
+
+
+def test_a_weakly_trained_coder_does_not_overrule_the_codebook(normaliser: Normaliser) -> None:
+    """Trained on a handful of quotes, the supervised coder's cross-validated scores are too
+    low to trust: the codings are the dictionary's."""
+    coded = pd.DataFrame({"text": OTHER[:6], "codes": [("sarana_prasarana",), ("sdm",),
+                                                       ("komunikasi",), ("kepemimpinan",),
+                                                       ("kinerja.responsivitas",),
+                                                       ("sarana_prasarana",)]})
+    supervised = fit_coder(coded, normaliser, random_state=1)
+    assert trusted_themes(supervised) == []
+    passages = units(*OTHER)
+    frame, tokens = passages_frame(passages), normalise(passages, normaliser)
+    coder = DictionaryCoder(load_codebook(), normaliser)
+    _, alone = code_passages(frame, tokens, coder)
+    _, both = code_passages(frame, tokens, coder, supervised)
+    pd.testing.assert_frame_equal(alone, both)
+
+
+def test_run_trains_saves_and_reloads_the_supervised_coder(tmp_path: Path) -> None:
+    out = run([], tmp_path / "latih", config=RunConfig(
+        topics=0, train=DEFAULT_CORPUS / "_coding_manual.csv")).out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["supervised"]["passages"] == 98
+    assert "kinerja" in manifest["supervised"]["untrainable"]
+    coder = load_supervised(out)
+    assert coder is not None and "kepemimpinan" in coder.classes_
+    terms = pd.read_parquet(out / "supervised_terms.parquet")
+    assert set(terms["theme"]) == set(coder.classes_)
+    cv = pd.read_parquet(out / "supervised_cv.parquet")
+    assert {"micro", "macro"} <= set(cv["theme"])
