@@ -16,7 +16,7 @@ from pipeline.errors import TematikError, UsageError
 from pipeline.jobs import code_file, compare_run, export_run
 from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
-from pipeline.views import compare_view, themes_view
+from pipeline.views import compare_view, supervised_view, themes_view
 
 
 class _DataFailure(click.ClickException):
@@ -226,6 +226,13 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
         raise _fail(UsageError(f"no informant matches '{informant}'",
                                fix="Run 'tematik themes RUN' to see the informants.")) from None
     click.echo(text)
+    if theme is None and (run_dir / "supervised_cv.parquet").exists():
+        try:
+            cv = read_run_table(run_dir, "supervised_cv")
+            terms = read_run_table(run_dir, "supervised_terms")
+        except TematikError as exc:
+            raise _fail(exc) from exc
+        click.echo("\n" + supervised_view(cv, terms))
 
 
 # -- topics (docs/topics.md) ---------------------------------------------------------------

@@ -31,6 +31,7 @@ from pipeline.segment import Passage
 log = logging.getLogger(__name__)
 
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
+NOTE_WORDS = 4  # at most this many words in brackets are a transcriber's note
 TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
 
 _ALPHA_RE = re.compile(r"[^\W\d_]")
@@ -224,6 +225,9 @@ class Normaliser:
         return self.analyse(self.tokenizer(text))
 
     def analyse(self, doc: Doc) -> list[tuple[int, int, str, WordForm]]:
+        """(start, end, surface, form) per token. Words in short brackets are the
+        transcriber's notes, not speech: ``(tertawa)``, ``[inaudible]``, ``(Kabag)`` get kind
+        ``note``."""
         out = []
         for tok in doc:
             surface = tok.text
@@ -231,6 +235,17 @@ class Normaliser:
                 continue
             start = tok.idx
             out.append((start, start + len(surface), surface, self.form(surface)))
+        opened = None
+        for i, (_, _, surface, _) in enumerate(out):
+            if surface in ("(", "["):
+                opened = i
+            elif surface in (")", "]") and opened is not None:
+                if 0 < i - opened - 1 <= NOTE_WORDS:
+                    for j in range(opened + 1, i):
+                        a, b, text, form = out[j]
+                        if form.kind in ("word", "stop", "filler"):
+                            out[j] = (a, b, text, WordForm(form.norm, form.stem, "note"))
+                opened = None
         return out
 
     def terms(self, forms: Sequence[WordForm]) -> list[str]:
@@ -300,7 +315,7 @@ def normalise(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFra
 
     Columns: passage_id, i (position in the passage), start, end (offsets into the
     transcript's source text), surface (as spoken), norm (standard form), stem, kind (one of
-    word, stop, filler, clitic, number, punct), term (what topic models and coders count;
+    word, stop, filler, clitic, number, punct, note: a transcriber's note in brackets), term (what topic models and coders count;
     ``""`` when not modelled).
     """
     columns: dict[str, list[object]] = {c: [] for c in TOKEN_COLUMNS}

@@ -252,3 +252,18 @@ def compare_view(result: CompareResult, *, n_disagreements: int = 10) -> str:
         lines += ["", f"Note: {note}"]
     lines += ["", "Written: " + ", ".join(str(p) for p in result.written)]
     return "\n".join(lines)
+
+
+def supervised_view(cv: pd.DataFrame, terms: pd.DataFrame, *, n_terms: int = 8) -> str:
+    """The trained coder: its cross-validated scores and most indicative terms per theme."""
+    lines = ["Supervised coder (trained with --train): cross-validated scores and the terms "
+             "that most indicate each theme", ""]
+    top = {str(t): ", ".join(g.sort_values("rank")["term"].astype(str).head(n_terms))
+           for t, g in terms.groupby("theme")}
+    rows: list[list[object]] = [
+        [str(r["theme"]), _num(r["precision"]), _num(r["recall"]), _num(r["f1"]),
+         int(r["support"]) if r["support"] == r["support"] else "",
+         top.get(str(r["theme"]), str(r["status"]) if "status" in r else "")]
+        for _, r in cv.iterrows()]
+    lines += _table(["theme", "P", "R", "F1", "coded", "indicative terms"], rows)
+    return "\n".join(lines)

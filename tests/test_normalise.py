@@ -145,3 +145,12 @@ def test_malformed_lexicon_line_is_reported_with_its_line(tmp_path: Path) -> Non
                                                           encoding="utf-8")
     with pytest.raises(ResourceError, match=r"colloquial.tsv, line 2"):
         load_lexicon(tmp_path)
+
+
+def test_transcribers_notes_in_brackets_are_not_speech(normaliser: Normaliser) -> None:
+    said = "Ya (tertawa) pimpinan itu [tidak jelas] tegas, Mbak (sambil menunjuk ruangan)."
+    kinds = {s: f.kind for _, _, s, f in normaliser.tokenize(said)}
+    assert kinds["tertawa"] == kinds["jelas"] == kinds["menunjuk"] == "note"
+    assert kinds["pimpinan"] == kinds["tegas"] == "word"
+    long = "Itu (kalau saya tidak salah ingat tahun dua ribu sepuluh) sudah ada."
+    assert {f.kind for _, _, s, f in normaliser.tokenize(long) if s == "salah"} == {"word"}
