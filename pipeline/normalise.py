@@ -315,8 +315,8 @@ def normalise(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFra
 
     Columns: passage_id, i (position in the passage), start, end (offsets into the
     transcript's source text), surface (as spoken), norm (standard form), stem, kind (one of
-    word, stop, filler, clitic, number, punct, note: a transcriber's note in brackets), term (what topic models and coders count;
-    ``""`` when not modelled).
+    word, stop, filler, clitic, number, punct, note: a transcriber's note in brackets), term
+    (what topic models and coders count; ``""`` when not modelled).
     """
     columns: dict[str, list[object]] = {c: [] for c in TOKEN_COLUMNS}
     texts = (p.text for p in passages)
