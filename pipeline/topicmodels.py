@@ -165,7 +165,7 @@ class LdaTopics:
         if self.init not in ("nmf", "random"):
             raise ValueError(f"init must be 'nmf' or 'random', got {self.init!r}")
         n_docs, n_terms = counts.shape
-        passes = self.passes or int(np.clip(10_000 // max(n_docs, 1), 3, 20))
+        passes = self.passes or int(np.clip(3_000 // max(n_docs, 1), 3, 20))
         corpus = Sparse2Corpus(counts, documents_columns=False)
         model = LdaModel(
             num_topics=self.n_topics, id2word={i: str(i) for i in range(n_terms)},
