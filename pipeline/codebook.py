@@ -269,3 +269,24 @@ def check_file(path: Path) -> list[Problem]:
         return "" if form.kind in ("punct", "number", "filler") else form.stem
 
     return check_codebook(path, stem)
+
+
+def codebook_yaml(book: Codebook) -> str:
+    """``book`` in the YAML format :func:`load_codebook` reads (for a codebook that came from
+    elsewhere, such as a REFI-QDA .qdc, so a run keeps a copy it can read back)."""
+    themes = []
+    for t in book.themes:
+        entry: dict[str, object] = {
+            "id": t.id, "parent": t.parent, "label": {"id": t.label_id, "en": t.label_en},
+            "definition": t.definition, "definition_en": t.definition_en,
+            "include": t.include, "exclude": t.exclude, "keywords": list(t.keywords),
+            "phrases": list(t.phrases), "examples": list(t.examples),
+        }
+        if t.weights:
+            entry["weights"] = dict(t.weights)
+        if t.negative:
+            entry["negative"] = list(t.negative)
+        themes.append(entry)
+    data = {"name": book.name, "version": book.version, "language": "id",
+            "description": book.description, "themes": themes}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -252,3 +253,30 @@ def themes_from_codes(codes: Sequence[Code]) -> tuple[Theme, ...]:
 
     walk(codes, None)
     return tuple(themes)
+
+
+def codebook_from_codes(codes: Sequence[Code], *, name: str, sha256: str,
+                        reference: Codebook | None = None) -> Codebook:
+    """A codebook from a REFI-QDA code tree (:func:`themes_from_codes`). A code whose name
+    is the label or id of a ``reference`` theme (case ignored) takes that theme's id and
+    cues, so a researcher's "Kepemimpinan" or "Kualitas Pelayanan" is coded by tematik's
+    dictionary; other codes have no cues (the supervised coder can learn them)."""
+    known: dict[str, Theme] = {}
+    for theme in reference.themes if reference else ():
+        for key in (theme.id, theme.label_id, theme.label_en, theme.id.rsplit(".", 1)[-1]):
+            known.setdefault(key.casefold(), theme)
+    ids: dict[str, str] = {}
+    themes = []
+    for theme in themes_from_codes(codes):
+        match = known.get(theme.label_id.casefold())
+        parent = ids.get(theme.parent or "", theme.parent)
+        if match is not None and match.id not in ids.values():
+            ids[theme.id] = match.id
+            themes.append(replace(match, parent=parent, label_id=theme.label_id,
+                                  label_en=theme.label_en,
+                                  definition=theme.definition or match.definition))
+        else:
+            ids[theme.id] = theme.id
+            themes.append(replace(theme, parent=parent))
+    return Codebook(name, "qdc", tuple(themes), sha256,
+                    "Codebook read from a REFI-QDA codebook (.qdc).")

@@ -26,7 +26,7 @@ from typing import cast
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.codebook import Codebook, load_codebook
+from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.ingest import (
@@ -180,7 +180,7 @@ def run(
         inputs = [DEFAULT_CORPUS]
     # Fail on a bad path or codebook before anything is written.
     files, found_warnings = find_files([Path(p) for p in inputs])
-    codebook = load_codebook(config.codebook)
+    codebook = read_codebook(config.codebook)
     coded = (read_coded(config.train, text_column=config.train_text_column,
                         code_column=config.train_code_column,
                         options=("--train-text-column", "--train-code-column"))
@@ -220,6 +220,12 @@ def _run_stages(
         tokens = normalise(passages, normaliser)
     passages_df = passages_frame(passages)
     supervised = None
+    cueless = [t.id for t in codebook.themes if not t.keywords and not t.phrases]
+    if cueless and coded is None:
+        result.warnings.append(f"{len(cueless)} theme(s) of the codebook have no keywords or "
+                               f"phrases, so nothing codes them: {', '.join(cueless[:8])}"
+                               f"{' ...' if len(cueless) > 8 else ''}. Give --train with "
+                               "your coded passages to learn them.")
     if coded is not None:
         with _stage("train", timings):
             supervised = fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
@@ -254,8 +260,10 @@ def _run_stages(
         write_table(work, "theme_cooccurrence", together)
         if supervised is not None:
             _write_supervised(work, supervised)
-        codebook_bytes = Path(config.codebook).read_bytes()
-        atomic_write(work / "codebook.yaml", lambda p: p.write_bytes(codebook_bytes))
+        codebook_text = (codebook_yaml(codebook) if Path(config.codebook).suffix.lower() == ".qdc"
+                         else Path(config.codebook).read_text(encoding="utf-8"))
+        atomic_write(work / "codebook.yaml",
+                     lambda p: p.write_text(codebook_text, encoding="utf-8"))
     topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
                                 normaliser, result)
     informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
@@ -328,6 +336,24 @@ def load_supervised(run_dir: Path) -> SupervisedCoder | None:
         raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
                                 fix="The run is damaged: run 'tematik run' again.") from exc
     return SupervisedCoder.from_dict(data)
+
+
+def read_codebook(path: Path) -> Codebook:
+    """A YAML codebook, or a REFI-QDA codebook (.qdc) whose codes that match themes of the
+    default codebook by name take their cues."""
+    path = Path(path)
+    if path.suffix.lower() != ".qdc":
+        return load_codebook(path)
+    from pipeline.qdpx import read_qdc
+    from pipeline.qdpx_tables import codebook_from_codes
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise UsageError(f"cannot read codebook {path} ({exc.strerror})",
+                         fix="Check the path given to --codebook.") from exc
+    return codebook_from_codes(read_qdc(path), name=path.stem, sha256=digest,
+                               reference=load_codebook(DEFAULT_CODEBOOK))
 
 
 # -- reading a finished run ---------------------------------------------------------------

@@ -180,3 +180,25 @@ def test_train_on_manual_prints_a_learning_curve(sample_run: Path) -> None:
     assert curve["method"].tolist() == ["dictionary"] + ["combined"] * 4
     assert curve["training_passages"].is_monotonic_increasing
     assert curve["kappa"].between(-1, 1).all()
+
+
+def test_a_qdc_codebook_drives_a_run(tmp_path: Path) -> None:
+    """A researcher's NVivo codebook: codes named like tematik's themes take their cues; a
+    code tematik does not know is reported until --train teaches it."""
+    from pipeline.qdpx import Code
+    from pipeline.qdpx_write import write_qdc
+
+    codes = (Code(guid="a1", name="Kepemimpinan"),
+             Code(guid="a2", name="Kinerja", children=(
+                 Code(guid="a3", name="Responsivitas", parent="a2"),)),
+             Code(guid="a4", name="Parkir"))
+    qdc = write_qdc(codes, tmp_path / "nvivo.qdc")
+    result = run([], tmp_path / "r", config=RunConfig(topics=0, codebook=qdc))
+    assert any("nothing codes them: parkir" in w for w in result.warnings)
+    codings = pd.read_parquet(result.out / "codings.parquet")
+    assert set(codings["theme"]) <= {"kepemimpinan", "kinerja", "kinerja.responsivitas"}
+    assert {"kepemimpinan", "kinerja.responsivitas"} <= set(codings["theme"])
+    book = load_codebook(result.out / "codebook.yaml")
+    assert [t.id for t in book.themes] == ["kepemimpinan", "kinerja", "kinerja.responsivitas",
+                                           "parkir"]
+    assert book.theme("kinerja.responsivitas").parent == "kinerja"
