@@ -16,7 +16,7 @@ from pipeline.errors import TematikError, UsageError
 from pipeline.jobs import code_file, compare_run, export_run
 from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
-from pipeline.views import compare_view, supervised_view, themes_view
+from pipeline.views import compare_view, saturation_view, supervised_view, themes_view
 
 
 class _DataFailure(click.ClickException):
@@ -348,6 +348,35 @@ def export_command(run_dir: Path, qdpx: Path | None, qdc: Path | None, force: bo
         raise _fail(exc) from exc
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("apply")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.argument("inputs", metavar="NEW_INPUT...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="Run directory to write for the new transcripts.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: bool) -> None:
+    """Place new transcripts into the finished analysis RUN without refitting anything.
+
+    The new transcripts are read, segmented and normalised as RUN did, coded with RUN's
+    codebook and trained coder, and placed in RUN's topics with its saved model (same
+    topic numbers and labels). The new run directory holds their tables, the theme x
+    informant matrix and topic prevalence over both (new informants marked), and the
+    saturation table: which themes and topics the new interviews confirm or add. RUN is
+    not changed.
+    """
+    from pipeline.apply import apply_run
+
+    try:
+        result = apply_run(run_dir, list(inputs), out, force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    click.echo(saturation_view(result.saturation, result.counts))
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(f"Run directory: {result.out}")
 
 
 def _print_summary(result: RunResult) -> None:

@@ -267,3 +267,24 @@ def supervised_view(cv: pd.DataFrame, terms: pd.DataFrame, *, n_terms: int = 8) 
         for _, r in cv.iterrows()]
     lines += _table(["theme", "P", "R", "F1", "coded", "indicative terms"], rows)
     return "\n".join(lines)
+
+
+def saturation_view(table: pd.DataFrame, counts: dict[str, int]) -> str:
+    """What ``tematik apply`` prints: the new transcripts, then what they add."""
+    lines = [f"Applied to {counts.get('transcripts', 0)} new transcript(s): "
+             f"{counts.get('passages', 0)} passages, {counts.get('codings', 0)} codings", "",
+             "Saturation: what the new interviews add to the run (share of passages)"]
+    for kind in ("theme", "topic"):
+        part = table[table["kind"] == kind]
+        if not len(part):
+            continue
+        rows: list[list[object]] = [
+            [str(r["id"]), str(r["label"])[:40], f"{r['run_passages']} ({r['run_share']:.0%})",
+             f"{r['new_passages']} ({r['new_share']:.0%})", str(r["status"])]
+            for _, r in part.iterrows()]
+        lines += [""] + _table([kind, "label", "run", "new", "status"], rows)
+    added = table[table["status"] == "new in the new interviews"]
+    lines += ["", "Nothing new: every theme and topic of the new interviews was already in the "
+              "run." if added.empty else "New in the new interviews: " + ", ".join(
+                  f"{k} {i}" for k, i in zip(added["kind"], added["id"], strict=True))]
+    return "\n".join(lines)

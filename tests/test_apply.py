@@ -1,0 +1,115 @@
+"""tematik apply: new transcripts into a finished analysis, without refitting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.apply import apply_run
+from pipeline.cli import main
+from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.errors import RunDirectoryError
+from pipeline.run import run
+from tests.conftest import write
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def base_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = RunConfig(topics=6, train=DEFAULT_CORPUS / "_coding_manual.csv")
+    return run([], tmp_path_factory.mktemp("runs") / "sample", config=config).out
+
+
+def test_applying_a_run_to_its_own_inputs_gives_its_own_results(base_run: Path,
+                                                                 tmp_path: Path) -> None:
+    before = digest(base_run)
+    result = apply_run(base_run, [DEFAULT_CORPUS], tmp_path / "lagi")
+    assert digest(base_run) == before  # RUN is never touched
+    out = result.out
+
+    def strip(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(passage_id=frame["passage_id"].str.replace("-baru:", ":"))
+
+    mine = strip(pd.read_parquet(out / "codings.parquet")).drop(
+        columns=["transcript_id"]).reset_index(drop=True)
+    theirs = pd.read_parquet(base_run / "codings.parquet").drop(columns=["transcript_id"])
+    pd.testing.assert_frame_equal(mine, theirs)
+    new_topics = strip(pd.read_parquet(out / "passage_topics.parquet"))
+    old_topics = pd.read_parquet(base_run / "passage_topics.parquet")
+    joined = old_topics.merge(new_topics, on=["passage_id", "topic"], suffixes=("", "_new"))
+    assert len(joined) == len(old_topics)
+    assert (joined["probability"] - joined["probability_new"]).abs().max() < 1e-6
+    for name in ("topic_summary", "topic_terms"):  # same topic numbers and labels
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"),
+                                      pd.read_parquet(base_run / f"{name}.parquet"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    raw = (base_run / "manifest.json").read_bytes()
+    assert manifest["applied_from"]["manifest_sha256"] == hashlib.sha256(raw).hexdigest()
+    assert any("already in the run" in w for w in result.warnings)
+    saturation = result.saturation
+    assert set(saturation.loc[saturation["kind"] == "theme", "status"]) <= {
+        "confirmed", "absent"}
+
+
+RUN_TEXT = {
+    "a.txt": "P: Gimana pimpinan di sini?\nI: Pimpinan kami jadi teladan, Mas, datang paling "
+             "pagi, turun langsung ke lapangan. Atasan juga tegas kalau ada yang telat.\n"
+             "P: Fasilitasnya?\nI: Printernya rusak, komputernya jadul, internetnya lemot "
+             "banget.\n",
+    "b.txt": "P: Kalau kepemimpinan?\nI: Ya, beliau ngasih contoh, eh, selalu ngasih arahan "
+             "yang jelas. Gaya kepemimpinannya demokratis.\nP: Sarana?\nI: Kendaraan dinas "
+             "udah tua, AC ruangan mati, nggak ada anggaran buat perbaikan.\n",
+}
+
+
+def test_saturation_marks_what_new_interviews_add(tmp_path: Path) -> None:
+    for name, text in RUN_TEXT.items():
+        write(tmp_path / "awal" / name, text)
+    base = run([tmp_path / "awal"], tmp_path / "r", config=RunConfig(topics=0)).out
+    write(tmp_path / "baru" / "c.txt",
+          "P: Pimpinannya gimana?\nI: Pimpinan jadi teladan, turun langsung, ngasih contoh.\n"
+          "P: Pelatihan?\nI: Nggak pernah ada diklat, Mas. Bimtek juga nggak pernah, "
+          "kompetensi pegawai kurang, pendidikannya cuma SMA.\n")
+    result = apply_run(base, [tmp_path / "baru"], tmp_path / "ap")
+    status = result.saturation.set_index("id")["status"]
+    assert status["kepemimpinan"] == "confirmed"
+    assert status["sdm"] == "new in the new interviews"
+    assert status["sarana_prasarana"] == "not in the new interviews"
+    matrix = pd.read_parquet(result.out / "theme_matrix.parquet")
+    assert set(matrix.loc[matrix["transcript_id"] == "c", "batch"]) == {"new"}
+    assert set(matrix.loc[matrix["transcript_id"] == "a", "batch"]) == {"run"}
+    out = CliRunner().invoke(main, ["apply", str(base), str(tmp_path / "baru"), "--out",
+                                    str(tmp_path / "ap2")])
+    assert out.exit_code == 0, out.output
+    assert "New in the new interviews: theme sdm" in out.output
+
+
+def test_damaged_or_newer_runs_give_clear_errors(base_run: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "rusak"
+    shutil.copytree(base_run, broken)
+    (broken / "topics" / "arrays.npz").write_bytes(b"not numpy")
+    out = CliRunner().invoke(main, ["apply", str(broken), str(DEFAULT_CORPUS), "--out",
+                                    str(tmp_path / "x")])
+    assert out.exit_code == 1 and "cannot be read" in out.output
+    assert "Traceback" not in out.output and not (tmp_path / "x").exists()
+    (broken / "topics" / "arrays.npz").unlink()
+    (broken / "supervised" / "model.json").write_text("{", encoding="utf-8")
+    with pytest.raises(RunDirectoryError, match="cannot be read"):
+        apply_run(broken, [DEFAULT_CORPUS], tmp_path / "y")
+    manifest = json.loads((broken / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tematik_version"] = "9.0.0"
+    (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(RunDirectoryError, match="made by tematik 9.0.0, newer"):
+        apply_run(broken, [DEFAULT_CORPUS], tmp_path / "z")
+    with pytest.raises(RunDirectoryError, match="--out is the run being applied"):
+        apply_run(base_run, [DEFAULT_CORPUS], base_run)
