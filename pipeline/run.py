@@ -201,7 +201,8 @@ def _run_stages(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with _stage("ingest", timings):
         corpus = read_files(files, found_warnings,
-                            interviewer_labels=config.interviewer_labels)
+                            interviewer_labels=config.interviewer_labels,
+                            limits=config.limits)  # hostile: limits
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     lexicon = load_lexicon(config.models_dir)
