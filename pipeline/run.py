@@ -34,6 +34,7 @@ from pipeline.ingest import (
     transcripts_frame,
     turns_frame,
 )
+from pipeline.lock import run_lock
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
@@ -180,16 +181,17 @@ def run(
     codebook = load_codebook(config.codebook)
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
-    work = _prepare(out, force)
-    try:
-        _run_stages(files, found_warnings, work, config, codebook, result)
-    except BaseException as exc:
-        marker = work / MARKER
-        if marker.exists():
-            with marker.open("a", encoding="utf-8") as fh:
-                fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
-        raise
-    _finish(work, out)
+    with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
+        work = _prepare(out, force)
+        try:
+            _run_stages(files, found_warnings, work, config, codebook, result)
+        except BaseException as exc:
+            marker = work / MARKER
+            if marker.exists():
+                with marker.open("a", encoding="utf-8") as fh:
+                    fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+            raise
+        _finish(work, out)
     return result
 
 
