@@ -116,7 +116,8 @@ def _prepare(out: Path, force: bool) -> Path:
                                 fix="Choose another --out.")
     work = out.with_name(out.name + ".incomplete")
     if work.exists():
-        if not (work / MARKER).exists():
+        # hostile: a run killed between mkdir and the marker leaves an empty folder.
+        if not (work / MARKER).exists() and any(work.iterdir()):
             raise RunDirectoryError(
                 f"{work} exists and was not made by tematik",
                 fix="Move it away or choose another --out.",

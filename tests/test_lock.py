@@ -102,10 +102,11 @@ def test_killing_a_real_run_leaves_nothing_that_looks_complete(tmp_path: Path) -
     for point, (_, out) in procs.items():
         if point in interrupted:
             # Nothing that looks like a finished run: no run directory, only the marked
-            # incomplete one, and no manifest in it.
+            # incomplete one (empty when killed before its marker), and no manifest.
             assert not out.exists()
             work = out.with_name(out.name + ".incomplete")
-            assert (work / MARKER).exists() and not (work / "manifest.json").exists()
+            assert (work / MARKER).exists() or not any(work.iterdir())
+            assert not (work / "manifest.json").exists()
             with pytest.raises(RunDirectoryError, match="did not finish"):
                 open_run(out)
             assert lock_path(out).exists()  # left by the killed process: stale
@@ -116,3 +117,16 @@ def test_killing_a_real_run_leaves_nothing_that_looks_complete(tmp_path: Path) -
             pd.testing.assert_frame_equal(got[name], frame, obj=f"{point}: {name}")
         assert not lock_path(out).exists()
         assert not out.with_name(out.name + ".incomplete").exists()
+
+
+def test_an_empty_incomplete_folder_from_a_run_killed_at_once_is_replaced(
+        tmp_path: Path) -> None:
+    out = tmp_path / "runs" / "a"
+    out.with_name("a.incomplete").mkdir(parents=True)  # killed between mkdir and marker
+    run(INPUTS, out, config=CONFIG)
+    assert open_run(out)["status"] == "complete"
+    stranger = tmp_path / "runs" / "b.incomplete"
+    (stranger / "thesis").mkdir(parents=True)  # not tematik's, not empty: left alone
+    with pytest.raises(RunDirectoryError, match="was not made by tematik"):
+        run(INPUTS, tmp_path / "runs" / "b", config=CONFIG)
+    assert (stranger / "thesis").is_dir()
