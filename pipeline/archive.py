@@ -14,49 +14,34 @@ what to do.
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
+from xml.parsers import expat
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from pipeline.errors import InputFileError
+from pipeline.limits import DEFAULT_LIMITS, MB, ArchiveLimits
 
-MB = 1024 * 1024
+__all__ = ["DEFAULT_LIMITS", "MB", "ArchiveLimits", "SafeArchive", "check_container",
+           "local", "open_archive", "parse_xml"]
+
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
-
-
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """Bounds on what an archive may expand to. All sizes are uncompressed bytes.
-
-    ``max_ratio`` (uncompressed / compressed) is checked for entries larger than
-    ``ratio_min_bytes``: a small, very compressible entry is harmless.
-    """
-
-    max_entries: int = 10_000
-    max_entry_bytes: int = 256 * MB
-    max_total_bytes: int = 1024 * MB
-    max_ratio: float = 200.0
-    ratio_min_bytes: int = 1 * MB
-    max_xml_bytes: int = 128 * MB
-
-
-DEFAULT_LIMITS = ArchiveLimits()
 
 
 def _hostile(shown: str, entry: str, problem: str) -> InputFileError:
     return InputFileError(
         f"{shown} (entry '{entry}')", problem,
-        fix="tematik does not open such archives; export the project again from the "
+        fix="tematik does not open such archives; export the file again from the "
             "program that made it, and do not edit the archive by hand.",
     )
 
@@ -68,7 +53,9 @@ class SafeArchive:
     object; reading never writes anything to disk.
     """
 
-    def __init__(self, fileobj: IO[bytes], shown: str, limits: ArchiveLimits = DEFAULT_LIMITS):
+    def __init__(self, fileobj: IO[bytes], shown: str, limits: ArchiveLimits = DEFAULT_LIMITS,
+                 *, what: str = "zip archive",
+                 fix: str = "The file is damaged or is not a REFI-QDA export; export it again."):
         self.shown = shown
         self.limits = limits
         try:
@@ -77,8 +64,7 @@ class SafeArchive:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
                 RuntimeError, NotImplementedError) as exc:
             raise InputFileError(
-                shown, f"not a readable zip archive ({exc.__class__.__name__}: {exc})",
-                fix="The file is damaged or is not a REFI-QDA export; export it again.",
+                shown, f"not a readable {what} ({exc.__class__.__name__}: {exc})", fix=fix,
             ) from exc
         if len(infos) > limits.max_entries:
             raise InputFileError(
@@ -172,6 +158,19 @@ class SafeArchive:
             ) from exc
         return b"".join(chunks)
 
+    def head(self, name: str, size: int = 64 * 1024) -> bytes:
+        """The first ``size`` bytes of one entry (fewer when it is shorter)."""
+        try:
+            with self._zip.open(self._infos[name]) as fh:
+                return fh.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                NotImplementedError, ValueError) as exc:
+            raise InputFileError(
+                f"{self.shown} (entry '{name}')",
+                f"the entry cannot be unpacked ({exc.__class__.__name__}: {exc})",
+                fix="The archive is damaged; export it again.",
+            ) from exc
+
     def close(self) -> None:
         self._zip.close()
 
@@ -190,6 +189,61 @@ def open_archive(path: Path, shown: str = "",
         archive = SafeArchive(fh, shown, limits)
         stack.callback(archive.close)
         yield archive
+
+
+class _Stop(Exception):
+    """Raised by the expat handlers of :func:`declares_dtd` to end the scan."""
+
+
+def declares_dtd(data: bytes, *, final: bool = True) -> bool | None:
+    """Whether the XML document ``data`` declares a DTD (where entities are declared).
+
+    Only the prolog is scanned: the parser stops at the root element's start tag, so this
+    costs next to nothing even for a large document. Malformed XML answers False (the
+    reader that opens it will report it). With ``final=False`` (``data`` is the head of a
+    document) None means the head ended before the root element.
+    """
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _Stop(True)
+
+    def start(*_: object) -> None:
+        raise _Stop(False)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, final)
+    except _Stop as stop:
+        return bool(stop.args[0])
+    except expat.ExpatError:
+        return False
+    return False if final else None
+
+
+def check_container(data: bytes, shown: str, *, what: str, fix: str,
+                    limits: ArchiveLimits = DEFAULT_LIMITS) -> SafeArchive:
+    """Check an Office file (a zip of XML parts: ``.docx``, ``.xlsx``) before a third-party
+    reader (python-docx, openpyxl) opens it.
+
+    The archive checks of :class:`SafeArchive` (paths, symlinks, sizes, ratios), then every
+    XML part is scanned for a DTD: Word and Excel never write one, and a DTD is where
+    external entities (XXE) and entity expansions ("billion laughs") are declared.
+    ``what`` names the kind of file in messages ("Word file"), ``fix`` says what to do when
+    it is not a readable archive at all.
+    """
+    archive = SafeArchive(io.BytesIO(data), shown, limits, what=what, fix=fix)
+    for name in archive.names():
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            found = declares_dtd(archive.head(name), final=False)
+            if found is None:  # a prolog longer than the head: scan the whole part
+                found = declares_dtd(archive.read(name, max_bytes=limits.max_xml_bytes))
+            if found:
+                raise _hostile(shown, name, "the XML declares a DTD or entities, which could "
+                               "read files from this computer or expand without bound "
+                               "(XXE, billion laughs); tematik refuses it")
+    return archive
 
 
 def parse_xml(data: bytes, shown: str) -> Element:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.codebook import DEFAULT_CODEBOOK
+from pipeline.limits import InputLimits
 from pipeline.resources import MODELS_DIR
 from pipeline.themes import DEFAULT_THRESHOLD
 
@@ -30,6 +31,8 @@ class RunConfig:
     topics: int | str = "auto"  # K, "auto", or 0 for no topic model
     topic_model: str = "lda"
     seed_topics: bool = False
+    # -- bounds on input files (docs/formats.md, "Limits") --
+    limits: InputLimits = field(default_factory=InputLimits)
 
     def __post_init__(self) -> None:
         if self.window_words < 10:

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import unicodedata
 import zipfile
@@ -26,14 +27,22 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import speakers as sp
+from pipeline.archive import check_container
 from pipeline.errors import InputFileError, UsageError
+from pipeline.limits import DEFAULT_INPUT_LIMITS, InputLimits
+from pipeline.textdecode import decode as decode_text
+from pipeline.textdecode import normalise_text
+
+__all__ = ["Corpus", "Transcript", "Turn", "decode", "find_files", "ingest", "normalise_text",
+           "pick_column", "read_file", "read_files", "read_sheet", "slug", "table_to_turns",
+           "transcripts_frame", "turns_frame"]
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUBTITLE_SUFFIXES = frozenset({".vtt", ".srt"})
 TABLE_SUFFIXES = frozenset({".csv", ".xlsx"})
-SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx"}
+SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx", ".qdpx"}
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license", "license.txt", ".ds_store"})
 
 SPEAKER_COLUMNS = ("speaker", "pembicara", "penutur", "nama", "pelaku", "sumber")
@@ -43,8 +52,6 @@ TRANSCRIPT_COLUMNS = ("transcript", "transkrip_id", "transcript_id", "wawancara"
 ROLE_COLUMNS = ("role", "peran")
 INTERVIEWER_ROLES = frozenset({"interviewer", "peneliti", "pewawancara", "penanya", "p", "q"})
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,11 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
                 continue
             found.append((path, str(raw)))
             continue
+        if not path.is_dir():
+            warnings.append(f"{raw}: skipped, not a regular file or folder (a device or pipe)")
+            continue
         seen_dirs: set[Path] = set()
-        for sub in sorted(_walk(path, seen_dirs)):
+        for sub in sorted(_walk(path, seen_dirs, path, Path(raw), warnings)):
             name = sub.name.lower()
             parts = sub.relative_to(path).parts
             if any(part.startswith((".", "_", "~$")) for part in parts) or name in IGNORED_NAMES:
@@ -127,96 +137,53 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
     return found, warnings
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterable[Path]:
-    real = folder.resolve()
+def _walk(folder: Path, seen: set[Path], top: Path, shown_top: Path,
+          warnings: list[str]) -> Iterable[Path]:
+    """Regular files under ``folder``; a folder reached twice through symbolic links (a
+    loop) is entered once, an unreadable folder is reported and left out."""
+    shown = shown_top / folder.relative_to(top)
+    try:
+        real = folder.resolve(strict=True)
+        entries = sorted(folder.iterdir())
+    except (OSError, RuntimeError) as exc:
+        why = getattr(exc, "strerror", None) or "symbolic link loop"
+        warnings.append(f"{shown}: skipped, the folder cannot be read ({why})")
+        return
     if real in seen:
+        warnings.append(f"{shown}: skipped, a symbolic link back to a folder already read")
         return
     seen.add(real)
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         if entry.is_dir():
-            yield from _walk(entry, seen)
+            yield from _walk(entry, seen, top, shown_top, warnings)
         elif entry.is_file():
             yield entry
+        elif entry.is_symlink() and entry.suffix.lower() in SUPPORTED:
+            warnings.append(f"{shown_top / entry.relative_to(top)}: skipped, a symbolic link "
+                            "that leads nowhere (or to itself)")
 
 
 # ----------------------------------------------------------------------------- decoding
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Bytes to normalised text: returns ``(text, encoding)``.
-
-    UTF-8 (with or without BOM), UTF-16 with BOM, then cp1252 and latin-1 as fallbacks.
-    """
-    if not data.strip():
-        raise InputFileError(path, "the file is empty", fix="Export the transcript again.")
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16"), "utf-16"
-    else:
-        sample = data[:4096]
-        if sample.count(b"\x00") > len(sample) // 4:
-            even = sample[0::2].count(b"\x00")
-            odd = sample[1::2].count(b"\x00")
-            if max(even, odd) > len(sample) // 3:
-                encoding = "utf-16-le" if odd > even else "utf-16-be"
-                text = data.decode(encoding, errors="replace")
-            else:
-                raise _binary(path)
-        else:
-            text, encoding = _decode_8bit(data)
-    if _looks_binary(text):
-        raise _binary(path)
-    return normalise_text(text), encoding
-
-
-def _decode_8bit(data: bytes) -> tuple[str, str]:
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    if "\x00" in sample:
-        return True
-    controls = sum(
-        1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v"
-    )
-    return controls > max(2, len(sample) // 100)
-
-
-def _binary(path: str) -> InputFileError:
-    return InputFileError(
-        path,
-        "this is not a text file (binary data)",
-        fix="Save the transcript as .txt (UTF-8), .docx, .vtt/.srt, .csv or .xlsx.",
-    )
-
-
-def normalise_text(text: str) -> str:
-    """NFC, ``\\n`` line ends, no invisible characters, odd spaces made plain."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_INVISIBLE).translate(_SPACES)
-    return unicodedata.normalize("NFC", text)
+    """Bytes to normalised text: ``(text, encoding)``; see :func:`pipeline.textdecode.decode`."""
+    text, encoding, _ = decode_text(data, path)
+    return text, encoding
 
 
 # ----------------------------------------------------------------------------- readers
 
 
-def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = ()) -> Corpus:
+def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = (),
+           limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Corpus:
     """Read every supported file under ``inputs``; a bad file is skipped with a warning.
 
     Raises :class:`UsageError` when no path exists or no file is usable, and
     :class:`InputFileError` when every file failed (the first failure is named).
     """
     files, warnings = find_files(inputs)
-    return read_files(files, warnings, interviewer_labels=interviewer_labels)
+    return read_files(files, warnings, interviewer_labels=interviewer_labels, limits=limits)
 
 
 def read_files(
@@ -224,8 +191,13 @@ def read_files(
     warnings: Sequence[str] = (),
     *,
     interviewer_labels: Iterable[str] = (),
+    limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ) -> Corpus:
-    """Read the ``(path, shown name)`` pairs :func:`find_files` returned into a corpus."""
+    """Read the ``(path, shown name)`` pairs :func:`find_files` returned into a corpus.
+
+    A file that cannot be read is skipped (listed in ``skipped`` with the reason) and the
+    others are read; a failure tematik did not foresee is reported the same way, with the
+    kind of error, rather than ending the run."""
     warnings = list(warnings)
     interviewers = frozenset(interviewer_labels)
     transcripts: list[Transcript] = []
@@ -235,18 +207,28 @@ def read_files(
     used_ids: set[str] = set()
     for path, shown in files:
         try:
-            read = read_file(path, shown, interviewers)
+            read = read_file(path, shown, interviewers, limits=limits)
         except InputFileError as exc:
             errors.append(exc)
             skipped.append(str(exc))
+            continue
+        except (Exception, RecursionError) as exc:  # a reader's failure we did not foresee
+            log.debug("reading %s failed", shown, exc_info=True)
+            error = InputFileError(
+                shown, f"could not be read ({exc.__class__.__name__}: {str(exc)[:200]})",
+                fix="Open and save it again in the program that made it; if that does not "
+                    "help, report this message to the tematik developers.")
+            errors.append(error)
+            skipped.append(str(error))
             continue
         for transcript, raw_turns, notes in read:
             tid = _unique_id(transcript.transcript_id, used_ids)
             transcript = replace(transcript, transcript_id=tid)
             transcripts.append(transcript)
-            warnings.extend(f"{shown}: {note}" for note in notes)
+            where = transcript.source
+            warnings.extend(f"{where}: {note}" for note in notes)
             if not any(t.role == sp.INFORMANT for t in raw_turns):
-                warnings.append(f"{shown}: no informant turns found; it gives no passages")
+                warnings.append(f"{where}: no informant turns found; it gives no passages")
             for i, t in enumerate(raw_turns):
                 turns.append(Turn(tid, i, t.speaker, t.role, t.start, t.end,
                                   transcript.text[t.start : t.end]))
@@ -275,38 +257,60 @@ def slug(name: str) -> str:
 Read = list[tuple[Transcript, tuple[sp.RawTurn, ...], tuple[str, ...]]]
 
 
-def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset()) -> Read:
-    """Read one file into one or more transcripts (a table may hold several).
+def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset(), *,
+              limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Read:
+    """Read one file into one or more transcripts (a table or a .qdpx may hold several).
 
     ``interviewers``: speaker labels to treat as the interviewer's, beyond the usual ones.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(shown, f"cannot be read ({exc.strerror})",
-                             fix="Check the file's permissions.") from exc
+    data = read_bounded(path, shown, limits)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     fmt = suffix.lstrip(".")
     tid = slug(path.stem)
+    if suffix == ".qdpx":
+        from pipeline.ingest_qdpx import read_project
+
+        return read_project(path, shown, digest, interviewers, limits)
     if suffix in TABLE_SUFFIXES:
-        frame, encoding = _read_table(data, shown, suffix)
-        return [
+        frame, encoding, notes = _read_table(data, shown, suffix, limits)
+        read = [
             (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest,
-                        text, {}), turns, ())
+                        text, {}), turns, notes)
             for key, text, turns in table_to_turns(frame, shown, interviewers)
         ]
+        if not read:
+            raise InputFileError(shown, "the table has no rows with text",
+                                 fix="Fill in the text column, one row per turn.")
+        return read
     names: frozenset[str] = frozenset()
+    notes = ()
     if suffix == ".docx":
-        text, names = docx_to_text(data, shown)
+        text, names = docx_to_text(data, shown, limits)
         encoding = "docx"
     else:
-        text, encoding = decode(data, shown)
+        text, encoding, notes = decode_text(data, shown, limits)
         if suffix in SUBTITLE_SUFFIXES:
             text, names = subtitles_to_text(text)
     parsed = sp.parse_turns(text, speakers=names, interviewers=interviewers)
     return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
-             parsed.turns, parsed.warnings)]
+             parsed.turns, (*notes, *parsed.warnings))]
+
+
+def read_bounded(path: Path, shown: str, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> bytes:
+    """The bytes of ``path``, refused (before reading) when over ``limits.max_file_bytes``."""
+    try:
+        with Path(path).open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_file_bytes:
+                raise InputFileError(
+                    shown, f"the file is {size:,} bytes, more than the limit of "
+                    f"{limits.max_file_bytes:,}",
+                    fix="Split it, or raise InputLimits.max_file_bytes (pipeline/limits.py).")
+            return fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise InputFileError(shown, f"cannot be read ({exc.strerror})",
+                             fix="Check the file's permissions.") from exc
 
 
 _TIMING_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*")
@@ -347,15 +351,23 @@ def subtitles_to_text(raw: str) -> tuple[str, frozenset[str]]:
     return "\n".join(lines_out) + "\n", frozenset(voices)
 
 
-def docx_to_text(data: bytes, shown: str) -> tuple[str, frozenset[str]]:
+_WORD_FIX = "Open it in Word or LibreOffice and save it again as .docx."
+_EXCEL_FIX = "Open it in Excel or LibreOffice and save it again as .xlsx."
+
+
+def docx_to_text(data: bytes, shown: str,
+                 limits: InputLimits = DEFAULT_INPUT_LIMITS) -> tuple[str, frozenset[str]]:
     """Body paragraphs and tables of a Word file, in order, as labelled lines.
 
     Headers, footers and page numbers live outside the body and are ignored. A table of
-    two or more columns is read as Speaker | Utterance rows.
+    two or more columns is read as Speaker | Utterance rows. The file passes the archive
+    checks of :func:`pipeline.archive.check_container` (sizes, ratios, paths, no DTD)
+    before python-docx opens it.
     """
     import docx
     from docx.table import Table
 
+    check_container(data, shown, what="Word file", fix=_WORD_FIX, limits=limits.archive)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -392,32 +404,57 @@ def docx_to_text(data: bytes, shown: str) -> tuple[str, frozenset[str]]:
                 out.append(f"{who}: {said}")
             else:
                 out.append(said)
-    return normalise_text("\n".join(out)) + "\n", frozenset(names)
+    text = normalise_text("\n".join(out)) + "\n"
+    if len(text) > limits.max_text_chars:
+        raise InputFileError(
+            shown, f"the text has {len(text):,} characters, more than the limit of "
+            f"{limits.max_text_chars:,}",
+            fix="Split the transcript, or raise InputLimits.max_text_chars "
+                "(pipeline/limits.py).")
+    if not text.strip():
+        raise InputFileError(shown, "the Word file has no text", fix=_WORD_FIX)
+    return text, frozenset(names)
 
 
-def _read_table(data: bytes, shown: str, suffix: str) -> tuple[pd.DataFrame, str]:
+def _read_table(data: bytes, shown: str, suffix: str,
+                limits: InputLimits = DEFAULT_INPUT_LIMITS
+                ) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
+    """A sheet as a DataFrame of strings: ``(frame, encoding, notes)``."""
+    notes: tuple[str, ...] = ()
     if suffix == ".xlsx":
+        check_container(data, shown, what="Excel workbook", fix=_EXCEL_FIX,
+                        limits=limits.archive)
         try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                  nrows=limits.max_table_rows + 1)
         except Exception as exc:  # openpyxl raises many kinds for a bad workbook
             raise InputFileError(
                 shown, f"not a readable Excel workbook ({exc.__class__.__name__})",
-                fix="Open it in Excel or LibreOffice and save it again as .xlsx.",
+                fix=_EXCEL_FIX,
             ) from exc
-        return frame, "xlsx"
-    text, encoding = decode(data, shown)
-    header = text.split("\n", 1)[0]
-    sep = max(",;\t", key=header.count)  # Excel in Indonesian locales writes ';'
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
+        encoding = "xlsx"
+    else:
+        text, encoding, notes = decode_text(data, shown, limits)
+        header = text.split("\n", 1)[0]
+        sep = max(",;\t", key=header.count)  # Excel in Indonesian locales writes ';'
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                                nrows=limits.max_table_rows + 1)
+        except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError) as exc:
+            found = re.search(r"(line|row) (\d+)", str(exc))
+            line = None
+            if found:  # pandas counts rows from 0 with the header as row 0
+                line = int(found.group(2)) + (found.group(1) == "row")
+            raise InputFileError(
+                shown, f"malformed CSV ({str(exc).splitlines()[0]})", line=line,
+                fix="Check the quotes on that line (a quote opened and never closed "
+                    "swallows the rest of the file), or save the sheet again as CSV (UTF-8).",
+            ) from exc
+    if len(frame) > limits.max_table_rows:
         raise InputFileError(
-            shown, f"malformed CSV ({str(exc).splitlines()[0]})",
-            line=int(line.group(1)) if line else None,
-            fix="Check the quotes on that line, or save the sheet again as CSV (UTF-8).",
-        ) from exc
-    return frame, encoding
+            shown, f"the table has more than {limits.max_table_rows:,} rows, the limit",
+            fix="Split it, or raise InputLimits.max_table_rows (pipeline/limits.py).")
+    return frame, encoding, notes
 
 
 def read_sheet(path: Path) -> pd.DataFrame:
@@ -428,12 +465,7 @@ def read_sheet(path: Path) -> pd.DataFrame:
     if suffix not in (".csv", ".tsv", ".xlsx"):
         raise InputFileError(path, f"expected a .csv or .xlsx file, got '{suffix or path.name}'",
                              fix="Save the sheet as CSV (UTF-8) or as an Excel .xlsx workbook.")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror})",
-                             fix="Check the path and that the file is readable.") from exc
-    return _read_table(data, str(path), suffix)[0]
+    return _read_table(read_bounded(path, str(path)), str(path), suffix)[0]
 
 
 def pick_column(frame: pd.DataFrame, name: str, shown: Path | str, *, option: str) -> str:
@@ -482,7 +514,10 @@ def table_to_turns(
             value = str(row[role_col]).strip().lower()
             role = sp.INTERVIEWER if value in INTERVIEWER_ROLES else sp.INFORMANT
         who = " ".join(normalise_text(str(row[speaker_col])).split())
-        groups.setdefault(key, []).append((who, role, said))
+        rows = groups.setdefault(key, [])
+        if not who and rows:  # an empty (or merged) speaker cell: the speaker goes on
+            who, role = rows[-1][0], role or rows[-1][1]
+        rows.append((who, role, said))
     single = len(groups) == 1
     return [("" if single else key, *compose_turns(rows, interviewers))
             for key, rows in groups.items()]

@@ -29,6 +29,7 @@ from pipeline.errors import InputFileError
 from pipeline.ingest import pick_column, read_sheet, slug
 from pipeline.qdpx import read_qdpx
 from pipeline.qdpx_tables import codings_frame as qdpx_codings
+from pipeline.textdecode import normalise_map
 
 SEGMENT_COLUMNS = ["transcript_id", "code", "coder", "start", "end", "located_by",
                    "similarity", "row"]
@@ -290,8 +291,11 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
     """The codings of a REFI-QDA project, placed on the run's transcripts.
 
     A source is matched to a transcript by name (file name or stem, case ignored); a source
-    whose text equals the transcript's keeps its offsets, otherwise each coded stretch is
-    found in the transcript by its text (as :func:`read_manual_sheet` finds quotes). The code
+    whose text equals the transcript's keeps its offsets; a source whose normalised text
+    (:func:`pipeline.textdecode.normalise_text`, as ``tematik run PROJECT.qdpx`` makes it)
+    equals the transcript's has its offsets carried over by
+    :func:`pipeline.textdecode.normalise_map`; otherwise each coded stretch is found in
+    the transcript by its text (as :func:`read_manual_sheet` finds quotes). The code
     is the theme id for codes tematik wrote, else the code path (``Parent/Child``); the
     coder is the coding's user.
     """
@@ -305,6 +309,7 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
     unlocated: list[Unlocated] = []
     missing: set[str] = set()
     indexes: dict[str, TextIndex] = {}
+    maps: dict[str, np.ndarray | None] = {}
     for n, rec in enumerate(frame.to_dict("records"), start=1):
         name = str(rec["source"])
         tid = names.get(name.casefold()) or names.get(Path(name).stem.casefold(), "")
@@ -317,6 +322,15 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
         if source is not None and source.text == texts[tid]:
             rows.append((tid, code, str(rec["user"]), start, end, "offsets", 1.0, n))
             continue
+        if source is not None:
+            if name not in maps:
+                normalised, positions = normalise_map(source.text)
+                maps[name] = positions if normalised == texts[tid] else None
+            moved = maps[name]
+            if moved is not None:
+                rows.append((tid, code, str(rec["user"]), int(moved[start]), int(moved[end]),
+                             "offsets", 1.0, n))
+                continue
         index = indexes.get(tid) or indexes.setdefault(tid, TextIndex(texts[tid]))
         s, e, how, ratio = index.locate(str(rec["text"]), min_similarity)
         if how:

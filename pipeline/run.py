@@ -35,6 +35,7 @@ from pipeline.ingest import (
     transcripts_frame,
     turns_frame,
 )
+from pipeline.lock import run_lock
 from pipeline.manual import read_coded
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import load_lexicon
@@ -118,7 +119,8 @@ def _prepare(out: Path, force: bool) -> Path:
                                 fix="Choose another --out.")
     work = out.with_name(out.name + ".incomplete")
     if work.exists():
-        if not (work / MARKER).exists():
+        # hostile: a run killed between mkdir and the marker leaves an empty folder.
+        if not (work / MARKER).exists() and any(work.iterdir()):
             raise RunDirectoryError(
                 f"{work} exists and was not made by tematik",
                 fix="Move it away or choose another --out.",
@@ -187,16 +189,17 @@ def run(
              if config.train else None)
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
-    work = _prepare(out, force)
-    try:
-        _run_stages(files, found_warnings, work, config, codebook, coded, result)
-    except BaseException as exc:
-        marker = work / MARKER
-        if marker.exists():
-            with marker.open("a", encoding="utf-8") as fh:
-                fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
-        raise
-    _finish(work, out)
+    with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
+        work = _prepare(out, force)
+        try:
+            _run_stages(files, found_warnings, work, config, codebook, coded, result)
+        except BaseException as exc:
+            marker = work / MARKER
+            if marker.exists():
+                with marker.open("a", encoding="utf-8") as fh:
+                    fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+            raise
+        _finish(work, out)
     return result
 
 
@@ -208,7 +211,8 @@ def _run_stages(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with _stage("ingest", timings):
         corpus = read_files(files, found_warnings,
-                            interviewer_labels=config.interviewer_labels)
+                            interviewer_labels=config.interviewer_labels,
+                            limits=config.limits)  # hostile: limits
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     lexicon = load_lexicon(config.models_dir)

@@ -282,7 +282,7 @@ def saturation_view(table: pd.DataFrame, counts: dict[str, int]) -> str:
             [str(r["id"]), str(r["label"])[:40], f"{r['run_passages']} ({r['run_share']:.0%})",
              f"{r['new_passages']} ({r['new_share']:.0%})", str(r["status"])]
             for _, r in part.iterrows()]
-        lines += [""] + _table([kind, "label", "run", "new", "status"], rows)
+        lines += ["", *_table([kind, "label", "run", "new", "status"], rows)]
     added = table[table["status"] == "new in the new interviews"]
     lines += ["", "Nothing new: every theme and topic of the new interviews was already in the "
               "run." if added.empty else "New in the new interviews: " + ", ".join(

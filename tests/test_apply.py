@@ -109,7 +109,7 @@ def test_damaged_or_newer_runs_give_clear_errors(base_run: Path, tmp_path: Path)
     manifest = json.loads((broken / "manifest.json").read_text(encoding="utf-8"))
     manifest["tematik_version"] = "9.0.0"
     (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(RunDirectoryError, match="made by tematik 9.0.0, newer"):
+    with pytest.raises(RunDirectoryError, match=r"made by tematik 9\.0\.0, newer"):
         apply_run(broken, [DEFAULT_CORPUS], tmp_path / "z")
     with pytest.raises(RunDirectoryError, match="--out is the run being applied"):
         apply_run(base_run, [DEFAULT_CORPUS], base_run)
