@@ -20,10 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline import __version__
 from pipeline.codebook import Codebook
+from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, TematikError
 from pipeline.ingest import (
     Transcript,
@@ -284,3 +286,96 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
         "warnings": result.warnings, "counts": result.counts, "timings_s": timings,
     }
     write_json(work / "manifest.json", json.loads(json.dumps(new_manifest, default=str)))
+
+
+# -- refitting deliberately: tematik run --from RUN ----------------------------------------
+
+MATCH_COLUMNS = ["topic", "label", "run_topic", "run_label", "overlap"]
+
+
+def config_from_run(run_dir: Path) -> tuple[RunConfig, list[Path]]:
+    """RUN's configuration (its copy of the codebook) and its input files, to refit with."""
+    run_dir = Path(run_dir)
+    manifest = open_run(run_dir)
+    _check_version(manifest, run_dir)
+    saved = manifest.get("config")
+    saved = saved if isinstance(saved, dict) else {}
+    defaults = RunConfig()
+    topics = saved.get("topics", defaults.topics)
+    train = saved.get("train")
+    config = RunConfig(
+        seed=int(saved.get("seed", defaults.seed)),
+        window_words=int(saved.get("window_words", defaults.window_words)),
+        interviewer_labels=tuple(saved.get("interviewer_labels") or ()),
+        codebook=run_dir / "codebook.yaml",
+        threshold=float(saved.get("threshold", defaults.threshold)),
+        train=Path(train) if train else None,
+        train_text_column=saved.get("train_text_column"),
+        train_code_column=saved.get("train_code_column"),
+        topics=topics if topics == "auto" else int(topics),
+        topic_model=str(saved.get("topic_model", defaults.topic_model)),
+        seed_topics=bool(saved.get("seed_topics", False)),
+    )
+    inputs = manifest.get("inputs")
+    paths = sorted({Path(str(i["path"])) for i in inputs if isinstance(i, dict)}
+                   ) if isinstance(inputs, list) else []
+    return config, paths
+
+
+def topic_matching(run_terms: pd.DataFrame, new_terms: pd.DataFrame,
+                   run_labels: dict[int, str], new_labels: dict[int, str],
+                   n_terms: int = 15) -> pd.DataFrame:
+    """Each new topic paired with the old topic it moved from: one-to-one matching that
+    maximises the overlap (Jaccard) of their top ``n_terms`` terms. Columns
+    :data:`MATCH_COLUMNS`; a new topic with no partner has run_topic 0 and overlap 0."""
+    from scipy.optimize import linear_sum_assignment
+
+    def tops(frame: pd.DataFrame) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for topic, _rank, term in sorted(zip(frame["topic"].astype(int), frame["rank"],
+                                            frame["term"].astype(str), strict=True)):
+            if len(out.setdefault(topic, set())) < n_terms:
+                out[topic].add(term)
+        return out
+
+    old, new = tops(run_terms), tops(new_terms)
+    new_ids, old_ids = sorted(new), sorted(old)
+    score = np.zeros((len(new_ids), len(old_ids)))
+    for i, a in enumerate(new_ids):
+        for j, b in enumerate(old_ids):
+            score[i, j] = len(new[a] & old[b]) / len(new[a] | old[b]) if new[a] | old[b] else 0
+    rows_i, cols_j = linear_sum_assignment(-score) if score.size else ([], [])
+    pair = {new_ids[i]: (old_ids[j], float(score[i, j])) for i, j in zip(rows_i, cols_j,
+                                                                         strict=True)}
+    rows = []
+    for topic in new_ids:
+        old_topic, overlap = pair.get(topic, (0, 0.0))
+        rows.append((topic, new_labels.get(topic, ""), old_topic,
+                     run_labels.get(old_topic, ""), round(overlap, 4)))
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+
+
+def record_refit(new_run: Path, run_dir: Path) -> pd.DataFrame | None:
+    """After ``tematik run --from RUN``: write how far the topics moved (``topic_matching``)
+    into the new run and note RUN in its manifest. None when either run has no topics."""
+    new_run, run_dir = Path(new_run), Path(run_dir)
+    manifest = open_run(new_run)
+    raw = (run_dir / "manifest.json").read_bytes()
+    refit: dict[str, object] = {"run": str(run_dir),
+                                "manifest_sha256": hashlib.sha256(raw).hexdigest()}
+    manifest["refit_from"] = refit
+    table = None
+    if (new_run / "topic_terms.parquet").exists() and (run_dir / "topic_terms.parquet").exists():
+        def labels(folder: Path) -> dict[int, str]:
+            summary = read_run_table(folder, "topic_summary")
+            return {int(t): str(x) for t, x in zip(summary["topic"], summary["label"],
+                                                   strict=True)}
+
+        table = topic_matching(read_run_table(run_dir, "topic_terms"),
+                               read_run_table(new_run, "topic_terms"),
+                               labels(run_dir), labels(new_run))
+        write_table(new_run, "topic_matching", table)
+        write_csv(new_run, "topic_matching", table)
+        refit["mean_overlap"] = round(float(table["overlap"].mean()), 4)
+    write_json(new_run / "manifest.json", manifest)
+    return table

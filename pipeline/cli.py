@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from collections.abc import Callable
@@ -16,7 +17,13 @@ from pipeline.errors import TematikError, UsageError
 from pipeline.jobs import code_file, compare_run, export_run
 from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
-from pipeline.views import compare_view, saturation_view, supervised_view, themes_view
+from pipeline.views import (
+    compare_view,
+    matching_view,
+    saturation_view,
+    supervised_view,
+    themes_view,
+)
 
 
 class _DataFailure(click.ClickException):
@@ -101,12 +108,22 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
               help="Seed the first topics with the codebook's themes (lda only).")
 @_codebook_options
 @_train_options
+@click.option("--compare", "compare_project", is_flag=True,
+              help="With a REFI-QDA project (.qdpx) as input: also score the automatic coding "
+              "against the project's own codings (as 'tematik compare RUN PROJECT.qdpx').")
+@click.option("--from", "from_run", type=click.Path(path_type=Path), default=None,
+              metavar="RUN", help="Refit deliberately with RUN's settings and codebook (on "
+              "RUN's input files when no INPUTS are given; options you give override), and "
+              "report how far the topics moved.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
+@click.pass_context
 def run_command(
+    ctx: click.Context,
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
-    train_text_column: str | None, train_code_column: str | None, quiet: bool,
+    train_text_column: str | None, train_code_column: str | None, compare_project: bool,
+    from_run: Path | None, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -123,14 +140,48 @@ def run_command(
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
                        train_code_column=train_code_column)
+    if from_run is not None:
+        from pipeline.apply import config_from_run
+
+        try:
+            base, base_inputs = config_from_run(from_run)
+        except TematikError as exc:
+            raise _fail(exc) from exc
+        given = {name for name in ctx.params
+                 if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
+        fields = {f: getattr(config, f) for f in (
+            "seed", "window_words", "interviewer_labels", "codebook", "threshold", "topics",
+            "topic_model", "seed_topics", "train", "train_text_column", "train_code_column")
+            if f in given}
+        config = dataclasses.replace(base, **fields)
+        inputs = inputs or tuple(base_inputs)
+    projects = [p for p in inputs if p.suffix.lower() == ".qdpx"]
+    if compare_project and len(projects) != 1:
+        raise click.UsageError("--compare needs exactly one REFI-QDA project (.qdpx) among "
+                               f"the inputs, got {len(projects)}")
     try:
         result = run(list(inputs), out, config=config, force=force)
+        compared = (compare_run(result.out, projects[0], force=True)
+                    if compare_project else None)
     except TematikError as exc:
         raise _fail(exc) from exc
     if quiet:
         click.echo(str(result.out))
         return
     _print_summary(result)
+    if compared is not None:
+        click.echo("")
+        click.echo(compare_view(compared, n_disagreements=5))
+    if from_run is not None:
+        from pipeline.apply import record_refit
+
+        try:
+            matching = record_refit(result.out, from_run)
+        except TematikError as exc:
+            raise _fail(exc) from exc
+        if matching is not None:
+            click.echo("")
+            click.echo(matching_view(matching))
 
 
 @main.group("codebook")

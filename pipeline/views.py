@@ -288,3 +288,13 @@ def saturation_view(table: pd.DataFrame, counts: dict[str, int]) -> str:
               "run." if added.empty else "New in the new interviews: " + ", ".join(
                   f"{k} {i}" for k, i in zip(added["kind"], added["id"], strict=True))]
     return "\n".join(lines)
+
+
+def matching_view(table: pd.DataFrame) -> str:
+    """How far the topics moved in a refit: each new topic beside the old one it matches."""
+    rows: list[list[object]] = [
+        [int(r["topic"]), str(r["label"])[:36], int(r["run_topic"]) or "-",
+         str(r["run_label"])[:36], f"{r['overlap']:.0%}"] for _, r in table.iterrows()]
+    mean = float(table["overlap"].mean()) if len(table) else 0.0
+    return "\n".join([f"Topics against the earlier run (top-15 term overlap; mean {mean:.0%}):",
+                      "", *_table(["topic", "label", "was", "earlier label", "overlap"], rows)])

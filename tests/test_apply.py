@@ -113,3 +113,21 @@ def test_damaged_or_newer_runs_give_clear_errors(base_run: Path, tmp_path: Path)
         apply_run(broken, [DEFAULT_CORPUS], tmp_path / "z")
     with pytest.raises(RunDirectoryError, match="--out is the run being applied"):
         apply_run(base_run, [DEFAULT_CORPUS], base_run)
+
+
+def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(
+        base_run: Path, tmp_path: Path) -> None:
+    same = CliRunner().invoke(main, ["run", "--from", str(base_run), "--out",
+                                     str(tmp_path / "lagi")])
+    assert same.exit_code == 0, same.output
+    assert "Topics against the earlier run" in same.output and "mean 100%" in same.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "lagi" / "codings.parquet"),
+                                  pd.read_parquet(base_run / "codings.parquet"))
+    manifest = json.loads((tmp_path / "lagi" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["topics"] == 6 and manifest["refit_from"]["mean_overlap"] == 1.0
+    moved = CliRunner().invoke(main, ["run", "--from", str(base_run), "--out",
+                                      str(tmp_path / "lain"), "--topics", "4"])
+    assert moved.exit_code == 0, moved.output
+    matching = pd.read_csv(tmp_path / "lain" / "topic_matching.csv", encoding="utf-8-sig")
+    assert len(matching) == 4 and matching["overlap"].between(0, 1).all()
+    assert matching["run_topic"].nunique() == 4  # one-to-one

@@ -160,3 +160,15 @@ def test_normalise_map_agrees_with_normalise_text_and_maps_words(parts: list[str
             start = len("".join(parts[:i]))
             s, e = int(where[start]), int(where[start + len(part)])
             assert text[s:e] == part
+
+
+def test_run_with_compare_scores_the_project_in_one_step(tmp_path: Path) -> None:
+    project = _project(tmp_path / "Skripsi NVivo.qdpx")
+    out = tmp_path / "runs" / "sekali"
+    ran = CliRunner().invoke(main, ["run", str(project), "--out", str(out), "--topics", "0",
+                                    "--compare"])
+    assert ran.exit_code == 0, ran.output
+    assert "Agreement of tematik with Rina" in ran.output and "Between coders" in ran.output
+    assert (out / "agreement.csv").is_file() and (out / "agreement_pairs.csv").is_file()
+    alone = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "x"), "--compare"])
+    assert alone.exit_code == 2 and "exactly one REFI-QDA project" in alone.output
