@@ -37,7 +37,7 @@ TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 _DIGIT_RE = re.compile(r"\d")
 _VOWELS = "aeiou"
-_WORD_RE = re.compile(r"^[^\W\d_]+\d*(?:[-'’][^\W\d_]+\d*)*$")  # kata-kata, s1, e-ktp
+_WORD_RE = re.compile(r"^[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*$")  # kata-kata, s1, e-ktp, p3k
 _EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 Step = Callable[[str], str]
@@ -115,18 +115,43 @@ class Normaliser:
     # -- word level ----------------------------------------------------------------------
 
     def _colloquial(self, word: str) -> str:
-        return self.lexicon.colloquial.get(word, word)
+        """``gak`` -> ``tidak``; with a clitic the table does not list, the base is looked up
+        (``nunggunya`` -> ``tunggu``) and the clitic dropped; so is a spoken reduplication
+        (``cepet-cepet`` -> ``cepat-cepat``)."""
+        found = self.lexicon.colloquial.get(word)
+        if found is not None:
+            return found
+        if "-" in word:
+            parts = word.split("-")
+            if len(parts) == 2 and parts[0] and parts[1].startswith(parts[0]):
+                head = self._colloquial(parts[0])
+                if head != parts[0]:
+                    return f"{head}-{head}"
+            return word
+        for clitic in ("nya", "lah", "kah", "ku", "mu"):
+            base = word[: -len(clitic)]
+            if word.endswith(clitic) and len(base) >= 3 and base in self.lexicon.colloquial:
+                return self.lexicon.colloquial[base]
+        return word
 
     def _known(self, word: str) -> bool:
         return word in self._dictionary or word in self.lexicon.colloquial
 
     def _spoken_affixes(self, word: str) -> str:
-        """``ngurusin`` -> ``urus``, ``nyari`` -> ``cari``, ``dibikinin`` -> ``bikin``."""
+        """``ngurusin`` -> ``urus``, ``nyari`` -> ``cari``, ``dibikinin`` -> ``bikin``,
+        ``nungguinnya`` -> ``tunggu``. A standard ``me-`` word Sastrawi already reduces to a
+        root (``merata``, ``merangkap``) is left alone."""
         if len(word) < 5 or self._known(word) or "-" in word:
             return word
+        if word.startswith("me") and self._stemmer.stem(word) in self._dictionary:
+            return word
         bases = [word]
-        if word.endswith("in"):
-            bases.append(word[:-2])
+        for clitic in ("nya", "lah", "kah", "ku", "mu"):
+            if word.endswith(clitic) and len(word) - len(clitic) >= 4:
+                bases.append(word[: -len(clitic)])
+        for base in list(bases):
+            if base.endswith("in"):
+                bases.append(base[:-2])
         for base in bases:
             for root in _spoken_roots(base):
                 if len(root) >= 3 and self._known(root):
@@ -192,6 +217,7 @@ class Normaliser:
                 kind = "filler"
             elif norm in self.stopwords or lower in self.stopwords or (
                 stem in self.stopwords and norm not in self.lexicon.keep
+                and _without_clitic(norm) not in self.lexicon.keep
             ):
                 kind = "stop"
             elif norm[:1].isdigit():
@@ -274,6 +300,13 @@ class Normaliser:
         return " ".join(
             f.norm for _, _, _, f in self.tokenize(text) if f.kind in ("word", "stop")
         )
+
+
+def _without_clitic(norm: str) -> str:
+    for clitic in ("nya", "lah", "kah", "ku", "mu"):
+        if norm.endswith(clitic) and len(norm) - len(clitic) >= 3:
+            return norm[: -len(clitic)]
+    return norm
 
 
 def strip_edges(word: str) -> str:

@@ -154,3 +154,19 @@ def test_transcribers_notes_in_brackets_are_not_speech(normaliser: Normaliser) -
     assert kinds["pimpinan"] == kinds["tegas"] == "word"
     long = "Itu (kalau saya tidak salah ingat tahun dua ribu sepuluh) sudah ada."
     assert {f.kind for _, _, s, f in normaliser.tokenize(long) if s == "salah"} == {"word"}
+
+
+@pytest.mark.parametrize(("spoken", "norm", "kind"), [
+    ("nunggunya", "tunggu", "word"),        # spoken form with a clitic
+    ("nungguinnya", "tunggu", "word"),      # spoken suffix -in and a clitic
+    ("ngurusinnya", "urus", "word"),
+    ("cepet-cepet", "cepat-cepat", "word"),  # spoken reduplication
+    ("merangkap", "merangkap", "word"),     # a standard me- word is not "perangkap"
+    ("p3k", "p3k", "word"),                 # letters and digits: PPPK staff
+    ("SP4N-LAPOR", "sp4n-lapor", "word"),
+    ("atasannya", "atasannya", "word"),     # not a stop word because of its stem "atas"
+])
+def test_spoken_forms_with_clitics_and_mixed_words(normaliser: Normaliser, spoken: str,
+                                                   norm: str, kind: str) -> None:
+    form = normaliser.form(spoken)
+    assert (form.norm, form.kind) == (norm, kind)
