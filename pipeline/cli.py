@@ -217,10 +217,14 @@ def codebook_check(file: Path) -> None:
 @_train_options
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="CSV to write: one row per text and theme.")
+@click.option("--fallback/--no-fallback", default=True, show_default=True,
+              help="Code a text no theme reaches the threshold for with its best theme when "
+              "that has at least one ordinary cue (excerpts are picked for a reason).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def code_command(input_file: Path, text_column: str, id_column: str | None, codebook: Path,
                  threshold: float, train: Path | None, train_text_column: str | None,
-                 train_code_column: str | None, out: Path, force: bool) -> None:
+                 train_code_column: str | None, fallback: bool, out: Path,
+                 force: bool) -> None:
     """Code the texts of a spreadsheet (INPUT: .csv or .xlsx) with the codebook's themes.
 
     For lists of passages without a run: interview excerpts, open survey answers. Writes
@@ -231,7 +235,7 @@ def code_command(input_file: Path, text_column: str, id_column: str | None, code
         result = code_file(input_file, out, text_column=text_column, id_column=id_column,
                            codebook_path=codebook, threshold=threshold, force=force,
                            train=train, train_text_column=train_text_column,
-                           train_code_column=train_code_column)
+                           train_code_column=train_code_column, fallback=fallback)
     except TematikError as exc:
         raise _fail(exc) from exc
     for line in result.warnings:

@@ -437,6 +437,8 @@ def _read_table(data: bytes, shown: str, suffix: str,
         text, encoding, notes = decode_text(data, shown, limits)
         header = text.split("\n", 1)[0]
         sep = max(",;\t", key=header.count)  # Excel in Indonesian locales writes ';'
+        if not header.count(sep):
+            sep = "\x1f"  # one column: a comma inside a quote is not a separator
         try:
             frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                                 nrows=limits.max_table_rows + 1)
@@ -450,6 +452,12 @@ def _read_table(data: bytes, shown: str, suffix: str,
                 fix="Check the quotes on that line (a quote opened and never closed "
                     "swallows the rest of the file), or save the sheet again as CSV (UTF-8).",
             ) from exc
+        if not isinstance(frame.index, pd.RangeIndex):  # rows longer than the header
+            raise InputFileError(
+                shown, f"more fields than the header ({len(frame.columns)} "
+                "columns); a separator inside a text is probably not quoted", line=2,
+                fix=f"Put texts that contain '{sep}' in double quotes, or save the sheet "
+                "again as CSV (UTF-8) from Excel or LibreOffice.")
     if len(frame) > limits.max_table_rows:
         raise InputFileError(
             shown, f"the table has more than {limits.max_table_rows:,} rows, the limit",

@@ -38,7 +38,12 @@ from pipeline.run import (
 from pipeline.segment import Passage, passages_frame
 from pipeline.speakers import INFORMANT
 from pipeline.supervised import fit_coder
-from pipeline.themes import DEFAULT_THRESHOLD, DictionaryCoder, code_passages
+from pipeline.themes import (
+    DEFAULT_THRESHOLD,
+    EXCERPT_FALLBACK,
+    DictionaryCoder,
+    code_passages,
+)
 
 # -- coding a list of texts without a run --------------------------------------------------
 
@@ -71,12 +76,16 @@ def code_file(
     train_text_column: str | None = None,
     train_code_column: str | None = None,
     random_state: int = 42,
+    fallback: bool = True,
 ) -> CodeResult:
     """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
     one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
     cell). Texts are identified by ``id_column`` or by their line number in the sheet.
     With ``train`` (a CODED file), a supervised coder learns from it and is combined with
-    the codebook."""
+    the codebook. With ``fallback`` (the default), a text no theme reaches the threshold for
+    still gets its best theme when that has an ordinary cue's score
+    (:data:`pipeline.themes.EXCERPT_FALLBACK`): excerpts are picked because they are about
+    something."""
     path, out = Path(path), Path(out)
     if out.exists() and not force:
         raise RunDirectoryError(f"{out} already exists",
@@ -115,7 +124,8 @@ def code_file(
     tokens = normalise(units, normaliser)
     supervised = (fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
                             random_state=random_state) if coded is not None else None)
-    coder = DictionaryCoder(codebook, normaliser, threshold=threshold)
+    coder = DictionaryCoder(codebook, normaliser, threshold=threshold,
+                            fallback=EXCERPT_FALLBACK if fallback else None)
     _, codings = code_passages(passages_frame(units), tokens, coder, supervised)
     labels = {t.id: t.label_id for t in codebook.themes}
     table = codings.rename(columns={"passage_id": "id"}).assign(

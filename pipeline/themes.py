@@ -42,6 +42,9 @@ DEFAULT_THRESHOLD = 1.5
 # A theme scoring less than this share of the passage's best theme is a side mention, not
 # what the passage is about: dropped unless its own evidence is strong (twice the threshold).
 RELATIVE = 0.5
+# An excerpt a researcher picked (``tematik code``) is about something: when no theme reaches
+# the threshold, its best theme is still coded if it has at least one ordinary cue's score.
+EXCERPT_FALLBACK = 1.0
 # The supervised coder codes a theme on its own (and may overrule the dictionary) only where
 # its cross-validated scores show it can: a coder learned from 30 quotes is not.
 TRUST_PRECISION = 0.7
@@ -82,6 +85,7 @@ class DictionaryResult:
     threshold: float
     unmatched_cues: tuple[str, ...] = ()
     relative: float = RELATIVE
+    fallback: float | None = None
 
 
 @dataclass
@@ -100,12 +104,14 @@ class DictionaryCoder:
     """
 
     def __init__(self, codebook: Codebook, normaliser: Normaliser, *,
-                 threshold: float = DEFAULT_THRESHOLD, relative: float = RELATIVE) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, relative: float = RELATIVE,
+                 fallback: float | None = None) -> None:
         if threshold <= 0:
             raise ValueError(f"threshold must be positive, got {threshold}")
         if not 0 <= relative <= 1:
             raise ValueError(f"relative must be between 0 and 1, got {relative}")
         self.relative = relative
+        self.fallback = fallback
         self.codebook = codebook
         self.threshold = threshold
         self.cues = tuple(_cues(codebook, normaliser))
@@ -188,7 +194,8 @@ class DictionaryCoder:
         scores["blocked"] = scores["blocked"].astype(bool)
         used = set(evidence["cue"]) if len(evidence) else set()
         unmatched = tuple(sorted({c.text for c in self.cues} - used))
-        return DictionaryResult(evidence, scores, self.threshold, unmatched, self.relative)
+        return DictionaryResult(evidence, scores, self.threshold, unmatched, self.relative,
+                                self.fallback)
 
     def _match_passage(self, stems: np.ndarray, norms: np.ndarray, kinds: np.ndarray,
                        ) -> list[tuple[Cue, int, int]]:
@@ -282,7 +289,7 @@ def codings_frame(
     """
     scores = result.scores
     decided = combine(scores, result.threshold, probabilities, thresholds or {},
-                      relative=result.relative)
+                      relative=result.relative, fallback=result.fallback)
     if not len(decided):
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in CODING_COLUMNS})
     ev = result.evidence[result.evidence["weight"] > 0].sort_values(
@@ -312,6 +319,7 @@ def combine(
     thresholds: Mapping[str, float],
     *,
     relative: float = RELATIVE,
+    fallback: float | None = None,
 ) -> pd.DataFrame:
     """Decide which (passage, theme) pairs are coded, from dictionary scores and, when a
     supervised coder was trained, its probabilities.
@@ -322,13 +330,21 @@ def combine(
     does not clearly disagree (probability at least half the theme's threshold; method
     ``dictionary``). Other themes: dictionary only. Negative cues block the dictionary side,
     and a dictionary score below ``relative`` x the passage's best score is a side mention
-    (dropped unless it reaches twice the threshold).
+    (dropped unless it reaches twice the threshold). With ``fallback``, a passage no theme
+    reaches the threshold for gets its best theme when that scores at least ``fallback``
+    (for excerpts a researcher picked, which are about something: ``tematik code``).
     Columns: passage_id, theme, score, probability, method.
     """
     open_ = scores[~scores["blocked"]]
     top = open_.groupby("passage_id")["score"].transform("max")
     dic = open_[(open_["score"] >= threshold) &
                 ((open_["score"] >= relative * top) | (open_["score"] >= 2 * threshold))]
+    if fallback is not None:
+        rest = open_[~open_["passage_id"].isin(set(dic["passage_id"])) &
+                     (open_["score"] >= fallback)]
+        best = rest.sort_values(["passage_id", "score", "theme"], ascending=[True, False, True],
+                                kind="stable").drop_duplicates("passage_id")
+        dic = pd.concat([dic, best])
     dict_pairs = {(p, t): s for p, t, s in
                   zip(dic["passage_id"], dic["theme"], dic["score"], strict=True)}
     all_scores = {(p, t): s for p, t, s in

@@ -33,7 +33,7 @@ from pipeline.normalise import Normaliser, normalise  # noqa: E402
 from pipeline.resources import load_lexicon  # noqa: E402
 from pipeline.run import run  # noqa: E402
 from pipeline.segment import Passage, passages_frame  # noqa: E402
-from pipeline.themes import DictionaryCoder, codings_frame  # noqa: E402
+from pipeline.themes import EXCERPT_FALLBACK, DictionaryCoder, codings_frame  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "quotes" / "heldout.csv"
 
@@ -63,11 +63,12 @@ def scores(coded: set[tuple[str, str]], reference: set[tuple[str, str]],
 
 def code_quotes(quotes: pd.DataFrame, book: Codebook, normaliser: Normaliser,
                 threshold: float) -> set[tuple[str, str]]:
-    """(id, theme) coded for each quote (columns id, quote) on its own."""
+    """(id, theme) coded for each quote (columns id, quote) on its own, as ``tematik code``
+    does (with its fallback to the best theme)."""
     units = [Passage(str(i), "q", "", "informant", 0, len(q), q, "", 0, 0, 0, len(q.split()))
              for i, q in zip(quotes["id"], quotes["quote"], strict=True)]
-    result = DictionaryCoder(book, normaliser, threshold=threshold).match(
-        normalise(units, normaliser))
+    result = DictionaryCoder(book, normaliser, threshold=threshold,
+                             fallback=EXCERPT_FALLBACK).match(normalise(units, normaliser))
     codings = codings_frame(result, passages_frame(units))
     return set(zip(codings["passage_id"], codings["theme"], strict=True))
 

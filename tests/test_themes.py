@@ -17,6 +17,7 @@ from pipeline.run import load_supervised, run
 from pipeline.segment import Passage, passages_frame
 from pipeline.supervised import fit_coder
 from pipeline.themes import (
+    EXCERPT_FALLBACK,
     DictionaryCoder,
     best_quote,
     code_passages,
@@ -303,12 +304,13 @@ def test_default_codebook_codes_held_out_quotes_precisely(normaliser: Normaliser
     quotes = held.drop_duplicates("id")
     passages = [Passage(i, "q", "", "informant", 0, len(q), q, "", 0, 0, 0, len(q.split()))
                 for i, q in zip(quotes["id"], quotes["quote"], strict=True)]
-    result = DictionaryCoder(load_codebook(), normaliser).match(normalise(passages, normaliser))
+    result = DictionaryCoder(load_codebook(), normaliser, fallback=EXCERPT_FALLBACK).match(
+        normalise(passages, normaliser))
     codings = codings_frame(result, passages_frame(passages))
     got = set(zip(codings["passage_id"], codings["theme"], strict=True))
     ref = set(zip(held["id"], held["theme"], strict=True))
     precision, recall = len(got & ref) / len(got), len(got & ref) / len(ref)
-    assert precision >= 0.72 and recall >= 0.65, (precision, recall)
+    assert precision >= 0.72 and recall >= 0.7, (precision, recall)
     found = {t for _, t in got & ref}
     assert found == {t for _, t in ref}  # every theme is found at least once
 
@@ -375,3 +377,16 @@ def test_run_trains_saves_and_reloads_the_supervised_coder(tmp_path: Path) -> No
     assert set(terms["theme"]) == set(coder.classes_)
     cv = pd.read_parquet(out / "supervised_cv.parquet")
     assert {"micro", "macro"} <= set(cv["theme"])
+
+
+def test_code_gives_an_excerpt_its_best_theme_unless_told_not_to(tmp_path: Path) -> None:
+    sheet = write(tmp_path / "k.csv", "kutipan\nYa pimpinan kami, eh, gitu lah orangnya, Mas.\n"
+                  "Ya gitu aja sih, Mas.\n")
+    out = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "kutipan", "--out",
+                                    str(tmp_path / "a.csv")])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig", dtype=str)
+    assert table[["id", "theme"]].values.tolist() == [["2", "kepemimpinan"]]
+    strict = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "kutipan",
+                                       "--no-fallback", "--out", str(tmp_path / "b.csv")])
+    assert strict.exit_code == 0 and "coded 0 of 2 texts" in strict.output
