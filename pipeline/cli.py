@@ -13,7 +13,7 @@ from pipeline import __version__
 from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError, UsageError
-from pipeline.jobs import code_file, compare_run, export_run
+from pipeline.jobs import code_file, compare_run, export_run, report_run
 from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
 from pipeline.views import compare_view, themes_view
@@ -84,18 +84,21 @@ def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--seed-topics", is_flag=True,
               help="Seed the first topics with the codebook's themes (lda only).")
 @_codebook_options
-@click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the report's labels (report.html, figures).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only the run directory (no progress bar).")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
-    seed_topics: bool, codebook: Path, threshold: float, quiet: bool,
+    seed_topics: bool, codebook: Path, threshold: float, lang: str, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
     With no INPUTS, runs on the embedded sample corpus (corpus/). Finds informant
     passages, normalises spoken Indonesian, codes every passage with the codebook's themes
     and writes the tables (Parquet, and CSV for Excel) and manifest.json into the run
-    directory.
+    directory, then the report (report.html, workbook.xlsx, figures/).
     """
     if seed_topics and topic_model != "lda":
         raise click.UsageError("--seed-topics needs --model lda (nmf takes no prior)")
@@ -103,14 +106,46 @@ def run_command(
                        interviewer_labels=tuple(interviewer_labels), codebook=codebook,
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics)
+    bar = _StageBar() if not quiet and _stderr_is_terminal() else None
     try:
-        result = run(list(inputs), out, config=config, force=force)
+        result = run(list(inputs), out, config=config, force=force, lang=lang, progress=bar)
     except TematikError as exc:
         raise _fail(exc) from exc
+    finally:
+        if bar is not None:
+            bar.close()
     if quiet:
         click.echo(str(result.out))
         return
     _print_summary(result)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _StageBar:
+    """A :data:`~pipeline.run.Progress` callback drawing a progress bar on stderr: stages
+    done of the total, the stage running, and the time left."""
+
+    def __init__(self) -> None:
+        self.bar: click._termui_impl.ProgressBar[str] | None = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="tematik", file=sys.stderr,
+                                         show_eta=True, show_pos=True,
+                                         item_show_func=lambda item: item)
+            self.bar.__enter__()
+        self.bar.length = total
+        self.bar.update(max(0, done - self.done), stage or None)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.group("codebook")
@@ -314,6 +349,22 @@ def export_command(run_dir: Path, qdpx: Path | None, qdc: Path | None, force: bo
         raise _fail(exc) from exc
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("report")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the labels: id (Indonesian) or en (English).")
+def report_command(run_dir: Path, lang: str) -> None:
+    """Rewrite RUN's report from its tables: report.html (one self-contained page that
+    opens offline), workbook.xlsx (one sheet per table) and figures/ (PNG and SVG)."""
+    try:
+        written = report_run(run_dir, lang=lang)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    for path in written:
+        if path.suffix != ".svg":
+            click.echo(f"wrote {path}")
 
 
 def _print_summary(result: RunResult) -> None:
