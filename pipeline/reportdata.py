@@ -13,6 +13,7 @@ language with the same keys; :func:`labels` picks one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -435,7 +436,8 @@ def config_rows(run: RunTables) -> list[tuple[str, str]]:
     config = run.manifest.get("config")
     if not isinstance(config, Mapping):
         return []
-    return [(str(k), str(v)) for k, v in sorted(config.items())]
+    return [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+            for k, v in sorted(config.items())]
 
 
 def package_rows(run: RunTables) -> list[tuple[str, str]]:

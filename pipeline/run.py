@@ -315,7 +315,9 @@ def _run_stages(
         "topics": topics_info,
     }
     with _stage("report", timings, steps):
-        manifest["report"] = write_report(work, manifest, lang=lang, codebook=codebook,
+        # The report sees the manifest as it will be read back (tuples become lists).
+        as_saved = json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+        manifest["report"] = write_report(work, as_saved, lang=lang, codebook=codebook,
                                           name=work.name.removesuffix(".incomplete"))
     write_json(work / "manifest.json", manifest)
 
