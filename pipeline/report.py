@@ -372,8 +372,9 @@ def _agreement_rows(frame: pd.DataFrame, t: Mapping[str, str], lang: str,
         theme = str(r["theme"])
         level = str(r.get("level", "theme"))
         name = t.get(level, level) if theme == "*" else names.get(theme, theme)
-        rows.append([name, r.get("n_units", r.get("n_chars", "")), r["both"], r["only_a"],
-                     r["only_b"], _with_ci(r, "kappa", lang),
+        rows.append([name, count(r.get("n_units", r.get("n_chars")), lang),
+                     count(r["both"], lang), count(r["only_a"], lang), count(r["only_b"], lang),
+                     _with_ci(r, "kappa", lang),
                      kappa_landmark(float(r["kappa"]), "en" if lang == "en" else "id"),
                      _with_ci(r, "alpha", lang),
                      alpha_landmark(float(r["alpha"]), "en" if lang == "en" else "id"),
@@ -395,9 +396,12 @@ def _agreement(run: RunTables, t: Mapping[str, str], lang: str) -> Html | None:
     info = run.manifest.get("compare")
     info = info if isinstance(info, Mapping) else {}
     units = info.get("units", "")
+    unit = str(info.get("unit", "passage"))
     note = t["agreement_note"].format(reference=info.get("reference", "?"),
-                                      unit=info.get("unit", "passage"),
+                                      unit=t.get(f"unit_{unit}", unit),
                                       units=count(units, lang))
+    if "kappa_low" in agreement:
+        note += " " + t["ci_note"]
     header = [t["theme"], t["units"], t["both"], t["only_a"], t["only_b"],
               f"{t['kappa']} [{t['ci']}]", t["landmark"], f"{t['alpha']} [{t['ci']}]",
               t["landmark"], t["precision"], t["recall"], t["f1"], t["note"]]

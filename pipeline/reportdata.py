@@ -80,9 +80,10 @@ ID: dict[str, str] = {
     "chosen": "Dipilih",
     "reason": "Alasan",
     "agreement": "Kesepakatan dengan pengodean manual",
-    "agreement_note": "Tematik dibandingkan dengan {reference} sebagai acuan, unit: {unit}, "
-    "{units} unit. Interval kepercayaan 95% (bootstrap). Tolok ukur: kappa menurut Landis & "
-    "Koch (1977), alpha menurut Krippendorff (2004).",
+    "agreement_note": "tematik dibandingkan dengan {reference} sebagai acuan, unit: {unit}, "
+    "{units} unit. Tolok ukur: kappa menurut Landis & Koch (1977), alpha menurut "
+    "Krippendorff (2004).",
+    "ci_note": "Dalam kurung siku: interval kepercayaan 95% (bootstrap).",
     "units": "Unit",
     "both": "Keduanya",
     "only_a": "Hanya manual",
@@ -133,6 +134,9 @@ ID: dict[str, str] = {
     "topic_prefix": "Topik",
     "subtheme": "Subtema",
     "prevalence_short": "Prevalensi",
+    "unit_passage": "passage",
+    "unit_sentence": "kalimat",
+    "unit_character": "karakter",
     "extra by tematik": "tambahan oleh tematik",
     "missed by tematik": "terlewat oleh tematik",
     "parent_theme": "Tema",
@@ -194,8 +198,9 @@ EN: dict[str, str] = {
     "reason": "Reason",
     "agreement": "Agreement with manual coding",
     "agreement_note": "tematik compared with {reference} as the reference, unit: {unit}, "
-    "{units} units. 95% bootstrap confidence intervals. Landmarks: kappa after Landis & Koch "
-    "(1977), alpha after Krippendorff (2004).",
+    "{units} units. Landmarks: kappa after Landis & Koch (1977), alpha after Krippendorff "
+    "(2004).",
+    "ci_note": "In square brackets: 95% bootstrap confidence intervals.",
     "units": "Units",
     "both": "Both",
     "only_a": "Manual only",
@@ -246,6 +251,9 @@ EN: dict[str, str] = {
     "topic_prefix": "Topic",
     "subtheme": "Sub-theme",
     "prevalence_short": "Prevalence",
+    "unit_passage": "passage",
+    "unit_sentence": "sentence",
+    "unit_character": "character",
     "extra by tematik": "extra by tematik",
     "missed by tematik": "missed by tematik",
     "parent_theme": "Theme",
