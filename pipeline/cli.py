@@ -14,7 +14,7 @@ from pipeline import __version__
 from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError, UsageError
-from pipeline.jobs import code_file, compare_run, export_run
+from pipeline.jobs import code_file, compare_run, export_run, report_run
 from pipeline.run import RunResult, open_run, read_run_table, run
 from pipeline.themes import DEFAULT_THRESHOLD
 from pipeline.views import (
@@ -115,7 +115,10 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
               metavar="RUN", help="Refit deliberately with RUN's settings and codebook (on "
               "RUN's input files when no INPUTS are given; options you give override), and "
               "report how far the topics moved.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the report's labels (report.html, figures).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only the run directory (no progress bar).")
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -123,14 +126,14 @@ def run_command(
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
     train_text_column: str | None, train_code_column: str | None, compare_project: bool,
-    from_run: Path | None, quiet: bool,
+    from_run: Path | None, lang: str, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
     With no INPUTS, runs on the embedded sample corpus (corpus/). Finds informant
     passages, normalises spoken Indonesian, codes every passage with the codebook's themes
     and writes the tables (Parquet, and CSV for Excel) and manifest.json into the run
-    directory.
+    directory, then the report (report.html, workbook.xlsx, figures/).
     """
     if seed_topics and topic_model != "lda":
         raise click.UsageError("--seed-topics needs --model lda (nmf takes no prior)")
@@ -159,12 +162,18 @@ def run_command(
     if compare_project and len(projects) != 1:
         raise click.UsageError("--compare needs exactly one REFI-QDA project (.qdpx) among "
                                f"the inputs, got {len(projects)}")
+    bar = _StageBar() if not quiet and _stderr_is_terminal() else None
     try:
-        result = run(list(inputs), out, config=config, force=force)
+        result = run(list(inputs), out, config=config, force=force, lang=lang, progress=bar)
+        if bar is not None:
+            bar.close()
         compared = (compare_run(result.out, projects[0], force=True)
                     if compare_project else None)
     except TematikError as exc:
         raise _fail(exc) from exc
+    finally:
+        if bar is not None:
+            bar.close()
     if quiet:
         click.echo(str(result.out))
         return
@@ -182,6 +191,34 @@ def run_command(
         if matching is not None:
             click.echo("")
             click.echo(matching_view(matching))
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _StageBar:
+    """A :data:`~pipeline.run.Progress` callback drawing a progress bar on stderr: stages
+    done of the total, the stage running, and the time left."""
+
+    def __init__(self) -> None:
+        self.bar: click._termui_impl.ProgressBar[str] | None = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="tematik", file=sys.stderr,
+                                         show_eta=True, show_pos=True,
+                                         item_show_func=lambda item: item)
+            self.bar.__enter__()
+        self.bar.length = total
+        self.bar.update(max(0, done - self.done), stage or None)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.group("codebook")
@@ -432,6 +469,22 @@ def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: boo
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(f"Run directory: {result.out}")
+
+
+@main.command("report")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the labels: id (Indonesian) or en (English).")
+def report_command(run_dir: Path, lang: str) -> None:
+    """Rewrite RUN's report from its tables: report.html (one self-contained page that
+    opens offline), workbook.xlsx (one sheet per table) and figures/ (PNG and SVG)."""
+    try:
+        written = report_run(run_dir, lang=lang)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    for path in written:
+        if path.suffix != ".svg":
+            click.echo(f"wrote {path}")
 
 
 def _print_summary(result: RunResult) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -33,6 +34,7 @@ from pipeline.run import (
     read_run_table,
     write_csv,
     write_json,
+    write_report,
     write_table,
 )
 from pipeline.segment import Passage, passages_frame
@@ -266,9 +268,29 @@ def compare_run(
         "unlocated": len(manual.unlocated), "unmapped_codes": unmapped,
         "tables": sorted(outputs),
     }
+    previous = manifest.get("report")
+    report_lang = str(previous.get("lang", "id")) if isinstance(previous, dict) else "id"
+    manifest["report"] = write_report(run_dir, manifest, lang=report_lang, reuse_figures=True,
+                                      codebook=codebook)
+    written += [run_dir / "report.html", run_dir / "workbook.xlsx"]
     write_json(run_dir / "manifest.json", manifest)
     warnings = notes + list(comparison.notes)
     return CompareResult(comparison, manual, unmapped, written, warnings, curve)
+
+
+# -- rewrite a run's report (docs/report.md) -------------------------------------------------
+
+
+def report_run(run_dir: Path, *, lang: str = "id") -> list[Path]:
+    """Rewrite the report of the finished run in ``run_dir`` from its tables:
+    ``report.html``, ``workbook.xlsx`` and ``figures/``, with labels in ``lang``. Records
+    the language in the manifest's ``report`` entry and returns the files written."""
+    run_dir = Path(run_dir)
+    manifest = open_run(run_dir)
+    info = write_report(run_dir, manifest, lang=lang)
+    manifest["report"] = info
+    write_json(run_dir / "manifest.json", manifest)
+    return [run_dir / str(f) for f in cast(list[str], info["files"])]
 
 
 # -- export a run as a REFI-QDA project ----------------------------------------------------

@@ -29,6 +29,8 @@ from pipeline import __version__
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
+from pipeline.figures import NAMES as FIGURE_NAMES
+from pipeline.figures import TITLE_KEYS, Chart, make_charts
 from pipeline.ingest import (
     find_files,
     read_files,
@@ -38,6 +40,8 @@ from pipeline.ingest import (
 from pipeline.lock import run_lock
 from pipeline.manual import read_coded
 from pipeline.normalise import Normaliser, normalise
+from pipeline.report import render_report
+from pipeline.reportdata import RunTables, labels
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
 from pipeline.speakers import INFORMANT
@@ -50,12 +54,17 @@ from pipeline.themes import (
 )
 from pipeline.topicmodels import TopicModel
 from pipeline.topics import TooLittleTextError, TopicsResult, fit_topics, theme_seeds
+from pipeline.workbook import workbook_bytes
 
 log = logging.getLogger(__name__)
 
 MARKER = "INCOMPLETE.txt"
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as each stage starts (``done`` stages finished
+of ``total``) and once at the end with stage "" and ``done == total``. The CLI draws a
+progress bar with it; the library never prints."""
 PACKAGES = ("spacy", "scikit-learn", "gensim", "pandas", "pyarrow", "numpy", "click",
-            "python-docx", "openpyxl", "Sastrawi", "PyYAML")
+            "python-docx", "openpyxl", "Sastrawi", "PyYAML", "matplotlib")
 
 
 @dataclass
@@ -100,11 +109,33 @@ def write_json(path: Path, data: object) -> None:
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+@dataclass
+class _Steps:
+    """Counts stages for a :data:`Progress` callback."""
+
+    progress: Progress | None = None
+    total: int = 0
+    done: int = 0
+
+    def start(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name, min(self.done, self.total), self.total)
+
+    def end(self) -> None:
+        self.done = self.total
+        if self.progress is not None:
+            self.progress("", self.total, self.total)
+
+
 @contextmanager
-def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
+def _stage(name: str, timings: dict[str, float], steps: _Steps | None = None) -> Iterator[None]:
+    if steps is not None:
+        steps.start(name)
     t0 = time.perf_counter()
     yield
     timings[name] = round(time.perf_counter() - t0, 4)
+    if steps is not None:
+        steps.done += 1
     log.info("stage %s: %.2f s", name, timings[name])
 
 
@@ -168,8 +199,13 @@ def run(
     *,
     config: RunConfig | None = None,
     force: bool = False,
+    lang: str = "id",
+    progress: Progress | None = None,
 ) -> RunResult:
     """Run every stage on ``inputs`` (files and folders; ``corpus/`` when empty) into ``out``.
+
+    The run ends with the report (``report.html``, ``workbook.xlsx``, ``figures/``; labels
+    in ``lang``). ``progress`` is told as each stage starts (see :data:`Progress`).
 
     Raises :class:`UsageError` for missing inputs, :class:`RunDirectoryError` when ``out``
     exists without ``force``, :class:`InputFileError` when no file could be read.
@@ -187,12 +223,17 @@ def run(
                         code_column=config.train_code_column,
                         options=("--train-text-column", "--train-code-column"))
              if config.train else None)
+    labels(lang)  # an unknown language fails before anything is written
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
     with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
         work = _prepare(out, force)
         try:
-            _run_stages(files, found_warnings, work, config, codebook, coded, result)
+            steps = _Steps(progress, total=6 + (2 if config.topics != 0 else 0)
+                           + (1 if coded is not None else 0))
+            _run_stages(files, found_warnings, work, config, codebook, coded, result, lang,
+                        steps)
+            steps.end()
         except BaseException as exc:
             marker = work / MARKER
             if marker.exists():
@@ -205,22 +246,23 @@ def run(
 
 def _run_stages(
     files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
-    codebook: Codebook, coded: pd.DataFrame | None, result: RunResult,
+    codebook: Codebook, coded: pd.DataFrame | None, result: RunResult, lang: str = "id",
+    steps: _Steps | None = None,
 ) -> None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    with _stage("ingest", timings):
+    with _stage("ingest", timings, steps):
         corpus = read_files(files, found_warnings,
                             interviewer_labels=config.interviewer_labels,
                             limits=config.limits)  # hostile: limits
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     lexicon = load_lexicon(config.models_dir)
-    with _stage("segment", timings):
+    with _stage("segment", timings, steps):
         passages = segment(corpus.transcripts, corpus.turns, window_words=config.window_words,
                            filler_words=lexicon.fillers)
     normaliser = Normaliser(lexicon)
-    with _stage("normalise", timings):
+    with _stage("normalise", timings, steps):
         tokens = normalise(passages, normaliser)
     passages_df = passages_frame(passages)
     supervised = None
@@ -231,7 +273,7 @@ def _run_stages(
                                f"{' ...' if len(cueless) > 8 else ''}. Give --train with "
                                "your coded passages to learn them.")
     if coded is not None:
-        with _stage("train", timings):
+        with _stage("train", timings, steps):
             supervised = fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
                                    random_state=config.seed)
         unknown = sorted(set(supervised.classes_) - {t.id for t in codebook.themes})
@@ -242,12 +284,12 @@ def _run_stages(
         result.warnings.extend(f"{config.train}: theme '{t}' not trained: {why}"
                                for t, why in sorted(supervised.untrainable_.items())
                                if t in set().union(*coded["codes"]))
-    with _stage("themes", timings):
+    with _stage("themes", timings, steps):
         coder = DictionaryCoder(codebook, normaliser, threshold=config.threshold)
         matched, codings = code_passages(passages_df, tokens, coder, supervised)
         matrix = theme_matrix(codings, passages_df, matched.evidence, codebook)
         together = cooccurrence(codings, passages_df)
-    with _stage("write", timings):
+    with _stage("write", timings, steps):
         transcripts = transcripts_frame(corpus.transcripts, corpus.turns)
         write_table(work, "transcripts", transcripts)
         write_table(work, "turns", turns_frame(corpus.turns))
@@ -269,7 +311,7 @@ def _run_stages(
         atomic_write(work / "codebook.yaml",
                      lambda p: p.write_text(codebook_text, encoding="utf-8"))
     topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
-                                normaliser, result)
+                                normaliser, result, steps)
     informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
     result.counts.update(
         transcripts=len(corpus.transcripts),
@@ -315,6 +357,11 @@ def _run_stages(
                    *cast(list[str], topics_info["tables"])],
         "topics": topics_info,
     }
+    with _stage("report", timings, steps):
+        # The report sees the manifest as it will be read back (tuples become lists).
+        as_saved = json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+        manifest["report"] = write_report(work, as_saved, lang=lang, codebook=codebook,
+                                          name=work.name.removesuffix(".incomplete"))
     write_json(work / "manifest.json", manifest)
 
 
@@ -410,14 +457,14 @@ TOPICS_DIR = "topics"
 
 def _topics_stage(passages: pd.DataFrame, tokens: pd.DataFrame, transcripts: pd.DataFrame,
                   work: Path, config: RunConfig, codebook: Codebook, normaliser: Normaliser,
-                  result: RunResult) -> dict[str, object]:
+                  result: RunResult, steps: _Steps | None = None) -> dict[str, object]:
     """Fit and write the topic tables and model; too little text is a warning, not a failure.
 
     Returns the manifest's ``topics`` entry (with the table names under ``tables``)."""
     if config.topics == 0:
         return {"status": "off", "tables": []}
     seeds = None
-    with _stage("topics", result.timings):
+    with _stage("topics", result.timings, steps):
         if config.seed_topics:
             seeds = theme_seeds(codebook, lambda w: normaliser.stem(normaliser.word(w)))
         try:
@@ -426,7 +473,7 @@ def _topics_stage(passages: pd.DataFrame, tokens: pd.DataFrame, transcripts: pd.
         except TooLittleTextError as exc:
             result.warnings.append(f"no topic model: {exc}")
             return {"status": "skipped", "reason": str(exc), "tables": []}
-    with _stage("write topics", result.timings):
+    with _stage("write topics", result.timings, steps):
         save_topics(work, fitted)
     result.warnings.extend(fitted.notes)
     result.counts["topics"] = fitted.model.n_topics
@@ -480,3 +527,70 @@ def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
                                 fix="Re-run tematik run with --topics auto or --topics K.")
     names = [*info.get("tables", []), "passages", "transcripts"]
     return {name: pd.read_parquet(run_dir / f"{name}.parquet") for name in names}
+
+
+# -- report (issue 6; docs/report.md) ---------------------------------------------------------
+
+REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix",
+                 "theme_cooccurrence", "topic_terms", "passage_topics", "topic_summary",
+                 "topic_prevalence", "k_report", "agreement", "agreement_pairs",
+                 "disagreements")
+FIGURES_DIR = "figures"
+
+
+def load_run_tables(folder: Path, manifest: dict[str, object], name: str = "",
+                    codebook: Codebook | None = None) -> RunTables:
+    """The tables of the run in ``folder`` that the report shows (those it has), its
+    manifest and codebook (read from the run's ``codebook.yaml`` unless given)."""
+    folder = Path(folder)
+    tables = {t: pd.read_parquet(folder / f"{t}.parquet") for t in REPORT_TABLES
+              if (folder / f"{t}.parquet").is_file()}
+    book = folder / "codebook.yaml"
+    if codebook is None and book.is_file():
+        codebook = load_codebook(book)
+    return RunTables(manifest, tables, codebook, name or folder.name)
+
+
+def _saved_charts(folder: Path, lang: str) -> dict[str, Chart] | None:
+    """The figures already in ``folder/figures/``, or None when any is missing."""
+    t = labels(lang)
+    charts = {}
+    for name in FIGURE_NAMES:
+        png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+        if png.is_file() and svg.is_file():
+            charts[name] = Chart(name, t[TITLE_KEYS[name]], png.read_bytes(), svg.read_bytes())
+        elif png.exists() or svg.exists():
+            return None
+    return charts or None
+
+
+def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
+                 name: str = "", reuse_figures: bool = False,
+                 codebook: Codebook | None = None) -> dict[str, object]:
+    """Write ``report.html``, ``workbook.xlsx`` and ``figures/*.png|svg`` of the run in
+    ``folder`` from its tables (each file atomically; figures the run no longer has data
+    for are removed). ``reuse_figures`` keeps the figures already written in ``lang``
+    (after a comparison, which changes none of them). ``codebook`` is the run's, when it
+    is at hand. Returns the manifest's ``report`` entry."""
+    folder = Path(folder)
+    run_tables = load_run_tables(folder, manifest, name, codebook)
+    figures_dir = folder / FIGURES_DIR
+    previous = manifest.get("report")
+    same_lang = isinstance(previous, dict) and previous.get("lang") == lang
+    charts = (_saved_charts(figures_dir, lang) if reuse_figures and same_lang else None)
+    if charts is None:
+        charts = make_charts(run_tables, lang)
+        figures_dir.mkdir(exist_ok=True)
+        for chart in charts.values():
+            atomic_write(figures_dir / f"{chart.name}.png", _bytes_writer(chart.png))
+            atomic_write(figures_dir / f"{chart.name}.svg", _bytes_writer(chart.svg))
+        for stale in FIGURE_NAMES:
+            if stale not in charts:
+                for suffix in (".png", ".svg"):
+                    (figures_dir / f"{stale}{suffix}").unlink(missing_ok=True)
+    page = render_report(run_tables, lang=lang, charts=charts).encode("utf-8")
+    atomic_write(folder / "report.html", _bytes_writer(page))
+    atomic_write(folder / "workbook.xlsx", _bytes_writer(workbook_bytes(run_tables)))
+    files = ["report.html", "workbook.xlsx"] + [
+        f"{FIGURES_DIR}/{n}{s}" for n in charts for s in (".png", ".svg")]
+    return {"lang": lang, "files": files}
