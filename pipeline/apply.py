@@ -51,6 +51,7 @@ from pipeline.run import (
     read_run_table,
     write_csv,
     write_json,
+    write_report,
     write_table,
 )
 from pipeline.segment import passages_frame, segment
@@ -285,7 +286,11 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
                     "encoding": t.encoding, "sha256": t.sha256} for t in transcripts],
         "warnings": result.warnings, "counts": result.counts, "timings_s": timings,
     }
-    write_json(work / "manifest.json", json.loads(json.dumps(new_manifest, default=str)))
+    as_saved = json.loads(json.dumps(new_manifest, default=str))
+    with _stage("report", timings):
+        as_saved["report"] = write_report(work, as_saved, lang="id", codebook=codebook,
+                                          name=Path(result.out).name)
+    write_json(work / "manifest.json", as_saved)
 
 
 # -- refitting deliberately: tematik run --from RUN ----------------------------------------

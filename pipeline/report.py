@@ -38,7 +38,7 @@ from pipeline.reportdata import (
     theme_prevalence,
 )
 
-SECTIONS = ("corpus", "themes", "topics", "agreement", "record")
+SECTIONS = ("corpus", "saturation", "themes", "topics", "agreement", "record")
 QUOTES_PER_THEME = 3
 QUOTE_WORDS = 70
 MAX_DISAGREEMENTS = 50
@@ -462,12 +462,34 @@ def _record(run: RunTables, t: Mapping[str, str], lang: str) -> Html | None:
     return Html("".join(parts))
 
 
+def _saturation(run: RunTables, t: Mapping[str, str], lang: str) -> Html | None:
+    """After ``tematik apply``: what the new interviews add to the run they were applied to."""
+    if not run.has("saturation"):
+        return None
+    frame = run.table("saturation")
+    status = {"confirmed": t["sat_confirmed"], "new in the new interviews": t["sat_new"],
+              "not in the new interviews": t["sat_missing"], "absent": t["sat_absent"]}
+    applied = run.manifest.get("applied_from")
+    source = applied.get("run", "") if isinstance(applied, Mapping) else ""
+    parts = [f"<h2>{esc(t['saturation'])}</h2>",
+             f"<p class=\"note\">{esc(t['saturation_note'])} {esc(str(source))}</p>",
+             table([t["kind"], "id", t["label"], t["sat_run"], t["sat_new_col"],
+                    t["sat_status"]],
+                   [[t["theme"] if r.kind == "theme" else t["topic"], r.id, r.label,
+                     f"{as_int(r.run_passages)} ({percent(r.run_share, lang)})",
+                     f"{as_int(r.new_passages)} ({percent(r.new_share, lang)})",
+                     status.get(str(r.status), str(r.status))]
+                    for r in frame.itertuples()], numeric=(3, 4))]
+    return Html("".join(parts))
+
+
 def sections(run: RunTables, *, lang: str = "id",
              charts: Mapping[str, Chart] | None = None) -> dict[str, Html]:
     """The HTML of each section the run has data for, by id (in :data:`SECTIONS` order)."""
     t = labels(lang)
     charts = make_charts(run, lang) if charts is None else charts
-    made = {"corpus": _corpus(run, t, lang), "themes": _themes(run, t, lang, charts),
+    made = {"corpus": _corpus(run, t, lang), "saturation": _saturation(run, t, lang),
+            "themes": _themes(run, t, lang, charts),
             "topics": _topics(run, t, lang, charts), "agreement": _agreement(run, t, lang),
             "record": _record(run, t, lang)}
     return {k: v for k, v in made.items() if v is not None}
@@ -486,7 +508,8 @@ def render_report(run: RunTables, *, lang: str = "id",
         f"{t['run']}: {run.name}" if run.name else "",
         f"{t['finished']}: {run.manifest.get('finished', '')}" if run.manifest.get("finished")
         else "", f"{t['codebook']}: {book_text}" if book_text else "") if x)
-    nav_titles = {"corpus": t["corpus"], "themes": t["themes"], "topics": t["topics"],
+    nav_titles = {"corpus": t["corpus"], "saturation": t["saturation"],
+                  "themes": t["themes"], "topics": t["topics"],
                   "agreement": t["agreement"], "record": t["record"]}
     nav = "".join(f"<li><a href=\"#{k}\">{esc(nav_titles[k])}</a></li>" for k in parts)
     body = "".join(f"<section id=\"{k}\">{v}</section>" for k, v in parts.items())

@@ -534,7 +534,7 @@ def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
 REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix",
                  "theme_cooccurrence", "topic_terms", "passage_topics", "topic_summary",
                  "topic_prevalence", "k_report", "agreement", "agreement_pairs",
-                 "disagreements")
+                 "disagreements", "saturation")
 FIGURES_DIR = "figures"
 
 

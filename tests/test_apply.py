@@ -131,3 +131,11 @@ def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(
     matching = pd.read_csv(tmp_path / "lain" / "topic_matching.csv", encoding="utf-8-sig")
     assert len(matching) == 4 and matching["overlap"].between(0, 1).all()
     assert matching["run_topic"].nunique() == 4  # one-to-one
+
+
+def test_an_applied_run_reports_what_the_new_interviews_add(base_run: Path,
+                                                            tmp_path: Path) -> None:
+    result = apply_run(base_run, [DEFAULT_CORPUS / "01-kabag-umum.txt"], tmp_path / "ap")
+    page = (result.out / "report.html").read_text(encoding="utf-8")
+    assert '<section id="saturation">' in page and "Saturasi" in page
+    assert "01-kabag-umum-baru" in page and "02-kasubbag-tu" in page  # new beside old
