@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError, UsageError
+from pipeline.errors import RunDirectoryError, TematikError, UsageError
 from pipeline.figures import NAMES as FIGURE_NAMES
 from pipeline.figures import TITLE_KEYS, Chart, make_charts
 from pipeline.ingest import (
@@ -236,12 +236,30 @@ def run(
             steps.end()
         except BaseException as exc:
             marker = work / MARKER
-            if marker.exists():
-                with marker.open("a", encoding="utf-8") as fh:
-                    fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+            try:
+                if marker.exists():
+                    with marker.open("a", encoding="utf-8") as fh:
+                        fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+            except OSError:
+                pass  # the disk that just failed may refuse the note too
+            if isinstance(exc, OSError) and not isinstance(exc, TematikError):
+                raise disk_error(out, exc) from exc
             raise
-        _finish(work, out)
+        try:
+            _finish(work, out)
+        except OSError as exc:
+            raise disk_error(out, exc) from exc
     return result
+
+
+def disk_error(out: Path, exc: OSError) -> RunDirectoryError:
+    """A write that failed (disk full, folder read-only) as a message a researcher can act
+    on; earlier runs are left as they were."""
+    reason = exc.strerror or exc.__class__.__name__
+    return RunDirectoryError(
+        f"cannot write the run directory {out} ({reason})",
+        fix="Free some disk space or choose a writable --out; earlier runs are untouched and "
+        "the unfinished one is marked INCOMPLETE.")
 
 
 def _run_stages(

@@ -140,3 +140,30 @@ def test_passage_text_never_reaches_the_log(
         run([src], tmp_path / "run")
     assert caplog.records, "the run logs its stages"
     assert all(secret not in r.getMessage() for r in caplog.records)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from pipeline import run as run_module
+    from pipeline.cli import main
+
+    out = tmp_path / "r"
+    run([], out, config=RunConfig(topics=0))
+    before = (out / "codings.parquet").read_bytes()
+    real = run_module.write_table
+
+    def full(folder: Path, name: str, frame: object) -> None:
+        if name == "codings":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(folder, name, frame)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module, "write_table", full)
+    result = CliRunner().invoke(main, ["run", "--out", str(out), "--force", "--topics", "0"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "No space left on device" in result.output and "Free some disk space" in result.output
+    assert (out / "codings.parquet").read_bytes() == before  # the earlier run is intact
+    assert (tmp_path / "r.incomplete" / MARKER).exists()
