@@ -431,3 +431,29 @@ def test_hostile_codebooks(tmp_path: Path, data: bytes, message: str) -> None:
     path.write_bytes(data)
     with pytest.raises(InputFileError, match=message):
         read_qdc(path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(qde=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
+                     st.builds(lambda a, b: _GOOD_QDE[:a] + b + _GOOD_QDE[a:],
+                               st.integers(0, len(_GOOD_QDE)), st.binary(max_size=20))),
+       extra=st.lists(st.tuples(st.sampled_from(["sources/x.txt", "Sources/../y", "/abs",
+                                                 "project.qde", "a/b/c.txt"]),
+                                st.binary(max_size=50)), max_size=3,
+                      unique_by=lambda entry: entry[0]))
+def test_reading_arbitrary_archives_never_crashes(tmp_path_factory: pytest.TempPathFactory,
+                                                  qde: bytes,
+                                                  extra: list[tuple[str, bytes]]) -> None:
+    """Whatever a .qdpx holds, the reader returns a project or raises InputFileError."""
+    import zipfile
+
+    path = tmp_path_factory.mktemp("fuzz") / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for name, data in extra:
+            if name != "project.qde":
+                zf.writestr(name, data)
+    try:
+        read_qdpx(path)
+    except InputFileError:
+        pass
