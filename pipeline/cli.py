@@ -77,6 +77,42 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
         "with the codebook.")(command)
 
 
+# -- anonymisation (docs/privacy.md) --------------------------------------------------------
+
+
+def _anonymise_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--key-out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        metavar="KEYFILE", help="Where the key (real names -> pseudonyms) goes: a .csv or "
+        ".json outside the run directory [default: OUT.key.csv beside it].")(command)
+    return click.option(
+        "--anonymise", is_flag=True,
+        help="Replace informant and interviewer names with pseudonyms (Informan A, "
+        "Pewawancara 1) and redact NIK, NIP, phone numbers, e-mail addresses and names "
+        "after Pak/Bu before anything is analysed.")(command)
+
+
+@main.command("anonymise")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="Run directory to write, anonymised.")
+@click.option("--key-out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE", help="Where the key goes (.csv or .json, outside the run "
+              "directory) [default: OUT.key.csv].")
+@click.option("--force", is_flag=True, help="Replace --out and the key file if they exist.")
+def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: bool) -> None:
+    """Make an anonymised copy of the finished run RUN: its stored transcripts are
+    pseudonymised and analysed again with RUN's settings into --out; the key goes to
+    KEYFILE. RUN is not changed: delete it when you no longer need the names."""
+    from pipeline.anonymise_run import anonymise_run
+
+    try:
+        result = anonymise_run(run_dir, out, key_out=key_out, force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    _print_summary(result)
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
@@ -101,12 +137,14 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
               help="Seed the first topics with the codebook's themes (lda only).")
 @_codebook_options
 @_train_options
+@_anonymise_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
-    train_text_column: str | None, train_code_column: str | None, quiet: bool,
+    train_text_column: str | None, train_code_column: str | None, anonymise: bool,
+    key_out: Path | None, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -122,9 +160,11 @@ def run_command(
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
-                       train_code_column=train_code_column)
+                       train_code_column=train_code_column, anonymise=anonymise)
+    if key_out is not None and not anonymise:
+        raise click.UsageError("--key-out needs --anonymise")
     try:
-        result = run(list(inputs), out, config=config, force=force)
+        result = run(list(inputs), out, config=config, force=force, key_out=key_out)
     except TematikError as exc:
         raise _fail(exc) from exc
     if quiet:
@@ -392,4 +432,6 @@ def _print_summary(result: RunResult) -> None:
         click.echo(f"skipped: {line}", err=True)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
+    if result.key is not None:  # anon
+        click.echo(f"Key (real names; keep it apart from the run): {result.key}")
     click.echo(f"Run directory: {result.out}")

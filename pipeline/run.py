@@ -26,10 +26,13 @@ from typing import cast
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.anonymise import Anonymised
+from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.ingest import (
+    Corpus,
     find_files,
     read_files,
     transcripts_frame,
@@ -67,6 +70,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    key: Path | None = None  # anonymised runs: the key file (outside the run directory)
 
 
 def default_out(root: Path = Path("runs")) -> Path:
@@ -168,20 +172,27 @@ def run(
     *,
     config: RunConfig | None = None,
     force: bool = False,
+    key_out: Path | None = None,
+    corpus: Corpus | None = None,
 ) -> RunResult:
     """Run every stage on ``inputs`` (files and folders; ``corpus/`` when empty) into ``out``.
+
+    ``corpus``: transcripts already read (``tematik anonymise`` re-runs a run's stored
+    ones) instead of ``inputs``. With ``config.anonymise``, the key goes to ``key_out``
+    (default ``OUT.key.csv`` beside the run directory; never inside it).
 
     Raises :class:`UsageError` for missing inputs, :class:`RunDirectoryError` when ``out``
     exists without ``force``, :class:`InputFileError` when no file could be read.
     """
     config = config or RunConfig()
-    if not inputs:
+    if not inputs and corpus is None:
         if not DEFAULT_CORPUS.is_dir():
             raise UsageError(f"no INPUT given and the sample corpus is missing: {DEFAULT_CORPUS}",
                              fix="Give a folder or files of transcripts.")
         inputs = [DEFAULT_CORPUS]
     # Fail on a bad path or codebook before anything is written.
-    files, found_warnings = find_files([Path(p) for p in inputs])
+    files, found_warnings = (find_files([Path(p) for p in inputs]) if corpus is None
+                             else ([], []))
     codebook = read_codebook(config.codebook)
     coded = (read_coded(config.train, text_column=config.train_text_column,
                         code_column=config.train_code_column,
@@ -189,15 +200,22 @@ def run(
              if config.train else None)
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
+    # anon: the key's place is checked before anything is written (docs/privacy.md)
+    result.key = check_key_path(out, key_out, force=force) if config.anonymise else None
     with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
         work = _prepare(out, force)
         try:
-            _run_stages(files, found_warnings, work, config, codebook, coded, result)
+            done = _run_stages(files, found_warnings, work, config, codebook, coded, result,
+                               corpus)
+            if done is not None and result.key is not None:  # anon
+                write_key(result.key, done.key, run=out)
         except BaseException as exc:
             marker = work / MARKER
             if marker.exists():
                 with marker.open("a", encoding="utf-8") as fh:
-                    fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+                    fh.write(f"It stopped with: {exc.__class__.__name__}\n"
+                             if config.anonymise else
+                             f"It stopped with: {exc.__class__.__name__}: {exc}\n")
             raise
         _finish(work, out)
     return result
@@ -206,16 +224,23 @@ def run(
 def _run_stages(
     files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
     codebook: Codebook, coded: pd.DataFrame | None, result: RunResult,
-) -> None:
+    corpus: Corpus | None = None,
+) -> Anonymised | None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    with _stage("ingest", timings):
-        corpus = read_files(files, found_warnings,
-                            interviewer_labels=config.interviewer_labels,
-                            limits=config.limits)  # hostile: limits
+    if corpus is None:
+        with _stage("ingest", timings):
+            corpus = read_files(files, found_warnings,
+                                interviewer_labels=config.interviewer_labels,
+                                limits=config.limits)  # hostile: limits
+    lexicon = load_lexicon(config.models_dir)
+    done = None
+    if config.anonymise:  # anon: before segmenting, so every offset is into the new text
+        with _stage("anonymise", timings):
+            corpus, coded, done = anonymise_corpus(corpus, [s for _, s in files], coded,
+                                                   lexicon)
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
-    lexicon = load_lexicon(config.models_dir)
     with _stage("segment", timings):
         passages = segment(corpus.transcripts, corpus.turns, window_words=config.window_words,
                            filler_words=lexicon.fillers)
@@ -315,7 +340,13 @@ def _run_stages(
                    *cast(list[str], topics_info["tables"])],
         "topics": topics_info,
     }
+    if done is not None:  # anon: counts only; every string scrubbed of names and ids
+        manifest["anonymised"] = dict(done.counts)
+        manifest = done.scrub_data(manifest)
+        result.warnings[:] = map(done.scrub, result.warnings)
+        result.skipped[:] = map(done.scrub, result.skipped)
     write_json(work / "manifest.json", manifest)
+    return done
 
 
 def _write_supervised(folder: Path, coder: SupervisedCoder) -> None:
