@@ -84,6 +84,42 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
         "with the codebook.")(command)
 
 
+# -- anonymisation (docs/privacy.md) --------------------------------------------------------
+
+
+def _anonymise_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--key-out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        metavar="KEYFILE", help="Where the key (real names -> pseudonyms) goes: a .csv or "
+        ".json outside the run directory [default: OUT.key.csv beside it].")(command)
+    return click.option(
+        "--anonymise", is_flag=True,
+        help="Replace informant and interviewer names with pseudonyms (Informan A, "
+        "Pewawancara 1) and redact NIK, NIP, phone numbers, e-mail addresses and names "
+        "after Pak/Bu before anything is analysed.")(command)
+
+
+@main.command("anonymise")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="Run directory to write, anonymised.")
+@click.option("--key-out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE", help="Where the key goes (.csv or .json, outside the run "
+              "directory) [default: OUT.key.csv].")
+@click.option("--force", is_flag=True, help="Replace --out and the key file if they exist.")
+def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: bool) -> None:
+    """Make an anonymised copy of the finished run RUN: its stored transcripts are
+    pseudonymised and analysed again with RUN's settings into --out; the key goes to
+    KEYFILE. RUN is not changed: delete it when you no longer need the names."""
+    from pipeline.anonymise_run import anonymise_run
+
+    try:
+        result = anonymise_run(run_dir, out, key_out=key_out, force=force)
+    except TematikError as exc:
+        raise _fail(exc) from exc
+    _print_summary(result)
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
@@ -115,6 +151,7 @@ def _train_options(command: Callable[..., None]) -> Callable[..., None]:
               metavar="RUN", help="Refit deliberately with RUN's settings and codebook (on "
               "RUN's input files when no INPUTS are given; options you give override), and "
               "report how far the topics moved.")
+@_anonymise_options
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Language of the report's labels (report.html, figures).")
 @click.option("--quiet", "-q", is_flag=True,
@@ -125,8 +162,8 @@ def run_command(
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
     interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
-    train_text_column: str | None, train_code_column: str | None, compare_project: bool,
-    from_run: Path | None, lang: str, quiet: bool,
+    train_text_column: str | None, train_code_column: str | None, anonymise: bool,
+    key_out: Path | None, compare_project: bool, from_run: Path | None, lang: str, quiet: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -142,7 +179,9 @@ def run_command(
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
-                       train_code_column=train_code_column)
+                       train_code_column=train_code_column, anonymise=anonymise)
+    if key_out is not None and not anonymise:
+        raise click.UsageError("--key-out needs --anonymise")
     if from_run is not None:
         from pipeline.apply import config_from_run
 
@@ -154,8 +193,8 @@ def run_command(
                  if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
         fields = {f: getattr(config, f) for f in (
             "seed", "window_words", "interviewer_labels", "codebook", "threshold", "topics",
-            "topic_model", "seed_topics", "train", "train_text_column", "train_code_column")
-            if f in given}
+            "topic_model", "seed_topics", "train", "train_text_column", "train_code_column",
+            "anonymise") if f in given}
         config = dataclasses.replace(base, **fields)
         inputs = inputs or tuple(base_inputs)
     projects = [p for p in inputs if p.suffix.lower() == ".qdpx"]
@@ -164,7 +203,8 @@ def run_command(
                                f"the inputs, got {len(projects)}")
     bar = _StageBar() if not quiet and _stderr_is_terminal() else None
     try:
-        result = run(list(inputs), out, config=config, force=force, lang=lang, progress=bar)
+        result = run(list(inputs), out, config=config, force=force, lang=lang, progress=bar,
+                     key_out=key_out)
         if bar is not None:
             bar.close()
         compared = (compare_run(result.out, projects[0], force=True)
@@ -500,4 +540,6 @@ def _print_summary(result: RunResult) -> None:
         click.echo(f"skipped: {line}", err=True)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
+    if result.key is not None:  # anon
+        click.echo(f"Key (real names; keep it apart from the run): {result.key}")
     click.echo(f"Run directory: {result.out}")

@@ -33,6 +33,8 @@ class RunConfig:
     seed_topics: bool = False
     # -- bounds on input files (docs/formats.md, "Limits") --
     limits: InputLimits = field(default_factory=InputLimits)
+    # -- privacy (docs/privacy.md): pseudonyms and redaction before segmenting --
+    anonymise: bool = False
 
     def __post_init__(self) -> None:
         if self.window_words < 10:

@@ -26,12 +26,15 @@ from typing import cast
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.anonymise import Anonymised
+from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, TematikError, UsageError
 from pipeline.figures import NAMES as FIGURE_NAMES
 from pipeline.figures import TITLE_KEYS, Chart, make_charts
 from pipeline.ingest import (
+    Corpus,
     find_files,
     read_files,
     transcripts_frame,
@@ -76,6 +79,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    key: Path | None = None  # anonymised runs: the key file (outside the run directory)
 
 
 def default_out(root: Path = Path("runs")) -> Path:
@@ -201,23 +205,29 @@ def run(
     force: bool = False,
     lang: str = "id",
     progress: Progress | None = None,
+    key_out: Path | None = None,
+    corpus: Corpus | None = None,
 ) -> RunResult:
     """Run every stage on ``inputs`` (files and folders; ``corpus/`` when empty) into ``out``.
 
     The run ends with the report (``report.html``, ``workbook.xlsx``, ``figures/``; labels
     in ``lang``). ``progress`` is told as each stage starts (see :data:`Progress`).
+    ``corpus``: transcripts already read (``tematik anonymise`` re-runs a run's stored
+    ones) instead of ``inputs``. With ``config.anonymise``, the key goes to ``key_out``
+    (default ``OUT.key.csv`` beside the run directory; never inside it).
 
     Raises :class:`UsageError` for missing inputs, :class:`RunDirectoryError` when ``out``
     exists without ``force``, :class:`InputFileError` when no file could be read.
     """
     config = config or RunConfig()
-    if not inputs:
+    if not inputs and corpus is None:
         if not DEFAULT_CORPUS.is_dir():
             raise UsageError(f"no INPUT given and the sample corpus is missing: {DEFAULT_CORPUS}",
                              fix="Give a folder or files of transcripts.")
         inputs = [DEFAULT_CORPUS]
     # Fail on a bad path or codebook before anything is written.
-    files, found_warnings = find_files([Path(p) for p in inputs])
+    files, found_warnings = (find_files([Path(p) for p in inputs]) if corpus is None
+                             else ([], []))
     codebook = read_codebook(config.codebook)
     coded = (read_coded(config.train, text_column=config.train_text_column,
                         code_column=config.train_code_column,
@@ -226,20 +236,26 @@ def run(
     labels(lang)  # an unknown language fails before anything is written
     out = Path(out) if out is not None else default_out()
     result = RunResult(out=out)
+    # anon: the key's place is checked before anything is written (docs/privacy.md)
+    result.key = check_key_path(out, key_out, force=force) if config.anonymise else None
     with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
         work = _prepare(out, force)
         try:
             steps = _Steps(progress, total=6 + (2 if config.topics != 0 else 0)
-                           + (1 if coded is not None else 0))
-            _run_stages(files, found_warnings, work, config, codebook, coded, result, lang,
-                        steps)
+                           + (1 if coded is not None else 0) + (1 if config.anonymise else 0))
+            done = _run_stages(files, found_warnings, work, config, codebook, coded, result,
+                               lang, steps, corpus)
+            if done is not None and result.key is not None:  # anon
+                write_key(result.key, done.key, run=out)
             steps.end()
         except BaseException as exc:
             marker = work / MARKER
             try:
                 if marker.exists():
                     with marker.open("a", encoding="utf-8") as fh:
-                        fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+                        fh.write(f"It stopped with: {exc.__class__.__name__}\n"
+                                 if config.anonymise else
+                                 f"It stopped with: {exc.__class__.__name__}: {exc}\n")
             except OSError:
                 pass  # the disk that just failed may refuse the note too
             if isinstance(exc, OSError) and not isinstance(exc, TematikError):
@@ -265,17 +281,23 @@ def disk_error(out: Path, exc: OSError) -> RunDirectoryError:
 def _run_stages(
     files: list[tuple[Path, str]], found_warnings: list[str], work: Path, config: RunConfig,
     codebook: Codebook, coded: pd.DataFrame | None, result: RunResult, lang: str = "id",
-    steps: _Steps | None = None,
-) -> None:
+    steps: _Steps | None = None, corpus: Corpus | None = None,
+) -> Anonymised | None:
     timings = result.timings
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    with _stage("ingest", timings, steps):
-        corpus = read_files(files, found_warnings,
-                            interviewer_labels=config.interviewer_labels,
-                            limits=config.limits)  # hostile: limits
+    if corpus is None:
+        with _stage("ingest", timings, steps):
+            corpus = read_files(files, found_warnings,
+                                interviewer_labels=config.interviewer_labels,
+                                limits=config.limits)  # hostile: limits
+    lexicon = load_lexicon(config.models_dir)
+    done = None
+    if config.anonymise:  # anon: before segmenting, so every offset is into the new text
+        with _stage("anonymise", timings, steps):
+            corpus, coded, done = anonymise_corpus(corpus, [s for _, s in files], coded,
+                                                   lexicon)
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
-    lexicon = load_lexicon(config.models_dir)
     with _stage("segment", timings, steps):
         passages = segment(corpus.transcripts, corpus.turns, window_words=config.window_words,
                            filler_words=lexicon.fillers)
@@ -375,12 +397,18 @@ def _run_stages(
                    *cast(list[str], topics_info["tables"])],
         "topics": topics_info,
     }
+    if done is not None:  # anon: counts only; every string scrubbed of names and ids
+        manifest["anonymised"] = dict(done.counts)
+        manifest = done.scrub_data(manifest)
+        result.warnings[:] = map(done.scrub, result.warnings)
+        result.skipped[:] = map(done.scrub, result.skipped)
     with _stage("report", timings, steps):
         # The report sees the manifest as it will be read back (tuples become lists).
         as_saved = json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
         manifest["report"] = write_report(work, as_saved, lang=lang, codebook=codebook,
                                           name=work.name.removesuffix(".incomplete"))
     write_json(work / "manifest.json", manifest)
+    return done
 
 
 def _write_supervised(folder: Path, coder: SupervisedCoder) -> None:

@@ -5,6 +5,7 @@ the transcript text is normalised (NFC, invisible characters removed, \\r\\n mad
 from __future__ import annotations
 
 import json
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -156,6 +157,10 @@ def test_normalise_map_agrees_with_normalise_text_and_maps_words(parts: list[str
     assert bool((np.diff(where) >= 0).all())
     # Every run of ASCII letters lands on the same letters in the normalised text.
     for i, part in enumerate(parts):
+        after = "".join(ch for ch in "".join(parts[i + 1:])
+                        if normalise_text(ch) or unicodedata.combining(ch))[:1]
+        if after and unicodedata.combining(after):
+            continue  # "A" + combining grave composes to "À": not the same letters any more
         if part.isascii() and part.isalpha():
             start = len("".join(parts[:i]))
             s, e = int(where[start]), int(where[start + len(part)])
