@@ -130,3 +130,36 @@ def test_an_empty_incomplete_folder_from_a_run_killed_at_once_is_replaced(
     with pytest.raises(RunDirectoryError, match="was not made by tematik"):
         run(INPUTS, tmp_path / "runs" / "b", config=CONFIG)
     assert (stranger / "thesis").is_dir()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_leave_a_marked_incomplete_run(tmp_path: Path,
+                                                          sig: signal.Signals) -> None:
+    """Ctrl-C (SIGINT) and a polite kill (SIGTERM) after the first table: no finished-looking
+    run, and a rerun with --force gives the uninterrupted tables."""
+    out = tmp_path / "r"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", "run",
+         *map(str, INPUTS), "--out", str(out), "--topics", "0", "-q"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    work = out.with_name(out.name + ".incomplete")
+    end = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < end:
+        if (work / "transcripts.parquet").exists():
+            os.kill(proc.pid, sig)
+            break
+        time.sleep(0.001)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert b"Traceback" not in err
+    assert not out.exists() and (work / MARKER).exists()
+    assert not (work / "manifest.json").exists()
+    if sig == signal.SIGINT:
+        assert "KeyboardInterrupt" in (work / MARKER).read_text(encoding="utf-8")
+        assert not lock_path(out).exists()  # released on the way out
+    run(INPUTS, out, config=CONFIG, force=True)
+    reference = run(INPUTS, tmp_path / "ref", config=CONFIG).out
+    for name, frame in _tables(reference).items():
+        pd.testing.assert_frame_equal(_tables(out)[name], frame, obj=name)
