@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import Codebook
 from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, TematikError
@@ -195,6 +196,16 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
     labels = config.get("interviewer_labels") or ()
     with _stage("ingest", timings):
         corpus = read_files(files, found_warnings, interviewer_labels=tuple(labels))
+    done = None
+    if manifest.get("anonymised"):  # RUN holds no names: neither may what is added to it
+        key = check_key_path(result.out, None, force=True)
+        with _stage("anonymise", timings):
+            corpus, _, done = anonymise_corpus(corpus, [s for _, s in files], None, lexicon)
+        write_key(key, done.key, run=result.out)
+        result.warnings.append(
+            f"the run is anonymised, so the new transcripts are too (key: {key}); their "
+            "pseudonyms are their own: 'Informan A' of a new transcript is not 'Informan A' "
+            "of the run")
     result.warnings.extend(corpus.warnings)
     transcripts, turns, notes = _rename_colliding(
         corpus.transcripts, corpus.turns, set(old["transcripts"]["transcript_id"]))
@@ -287,6 +298,10 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
         "warnings": result.warnings, "counts": result.counts, "timings_s": timings,
     }
     as_saved = json.loads(json.dumps(new_manifest, default=str))
+    if done is not None:
+        as_saved["anonymised"] = dict(done.counts)
+        as_saved = done.scrub_data(as_saved)
+        result.warnings[:] = map(done.scrub, result.warnings)
     with _stage("report", timings):
         as_saved["report"] = write_report(work, as_saved, lang="id", codebook=codebook,
                                           name=Path(result.out).name)

@@ -59,6 +59,8 @@ METADATA_KEYS = {
     "kode": "code", "kode informan": "code", "usia": "age", "umur": "age",
     "jenis kelamin": "gender", "pendidikan": "education", "masa kerja": "tenure",
     "keterangan": "legend", "alamat": "address", "golongan": "rank",
+    "nip": "nip", "nik": "nik", "telp": "phone", "telepon": "phone", "hp": "phone",
+    "no hp": "phone", "email": "email", "wa": "phone", "whatsapp": "phone",
 }
 SPEAKERLIKE_KEYS = frozenset({"informant", "interviewer"})
 

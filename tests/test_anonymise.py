@@ -283,3 +283,19 @@ def test_anonymise_command_reruns_a_finished_run(tmp_path: Path) -> None:
     twice = runner.invoke(main, ["anonymise", str(tmp_path / "anon"), "--out",
                                  str(tmp_path / "again")])
     assert twice.exit_code == 2 and "already anonymised" in twice.output
+
+
+def test_applying_an_anonymised_run_anonymises_the_new_transcripts(tmp_path: Path) -> None:
+    from pipeline.apply import apply_run
+
+    base = tmp_path / "in"
+    write(base / "satu.txt", "P: Gimana pimpinannya?\nI: Bagus, beliau jadi teladan, datang "
+          "pagi terus. Pelayanannya juga cepat, warga nggak nunggu lama.\n")
+    CliRunner().invoke(main, ["run", str(base), "--out", str(tmp_path / "r"), "--anonymise",
+                              "--topics", "0"])
+    new = tmp_path / "baru"
+    write(new / "wawancara-budi-santoso.txt", HEADER_TXT)
+    result = apply_run(tmp_path / "r", [new], tmp_path / "ap")
+    assert _all_leaks(result.out) == {}
+    assert any("anonymised, so the new transcripts are too" in w for w in result.warnings)
+    assert (tmp_path / "ap.key.csv").is_file()
