@@ -37,6 +37,7 @@ from pipeline.ingest import (
     turns_frame,
 )
 from pipeline.jobs import run_codebook
+from pipeline.matrix import cooccurrence, theme_matrix, theme_rollup
 from pipeline.normalise import Normaliser, normalise
 from pipeline.resources import Lexicon, load_lexicon
 from pipeline.run import (
@@ -57,7 +58,7 @@ from pipeline.run import (
 )
 from pipeline.segment import passages_frame, segment
 from pipeline.supervised import SupervisedCoder
-from pipeline.themes import DictionaryCoder, code_passages, cooccurrence, theme_matrix, theme_rollup
+from pipeline.themes import DictionaryCoder, code_passages
 from pipeline.topicmodels import TopicModel
 from pipeline.topics import apply_model, prevalence
 

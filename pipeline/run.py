@@ -42,6 +42,7 @@ from pipeline.ingest import (
 )
 from pipeline.lock import run_lock
 from pipeline.manual import read_coded
+from pipeline.matrix import cooccurrence, theme_matrix
 from pipeline.normalise import Normaliser, normalise
 from pipeline.report import render_report
 from pipeline.reportdata import RunTables, labels
@@ -52,8 +53,6 @@ from pipeline.supervised import SupervisedCoder, fit_coder
 from pipeline.themes import (
     DictionaryCoder,
     code_passages,
-    cooccurrence,
-    theme_matrix,
 )
 from pipeline.topicmodels import TopicModel
 from pipeline.topics import TooLittleTextError, TopicsResult, fit_topics, theme_seeds

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.codebook import Codebook, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.matrix import best_quote, cooccurrence, theme_matrix
 from pipeline.normalise import Normaliser, normalise
 from pipeline.run import load_supervised, run
 from pipeline.segment import Passage, passages_frame
@@ -19,11 +20,8 @@ from pipeline.supervised import fit_coder
 from pipeline.themes import (
     EXCERPT_FALLBACK,
     DictionaryCoder,
-    best_quote,
     code_passages,
     codings_frame,
-    cooccurrence,
-    theme_matrix,
     trusted_themes,
 )
 from tests.conftest import write
