@@ -205,9 +205,11 @@ def read_files(
     skipped: list[str] = []
     errors: list[InputFileError] = []
     used_ids: set[str] = set()
-    for path, shown in files:
+    ready = _read_ahead(files, interviewers, limits)
+    for (path, shown), done in zip(files, ready, strict=True):
         try:
-            read = read_file(path, shown, interviewers, limits=limits)
+            read = done if done is not None else read_file(path, shown, interviewers,
+                                                           limits=limits)
         except InputFileError as exc:
             errors.append(exc)
             skipped.append(str(exc))
@@ -236,6 +238,30 @@ def read_files(
         raise errors[0]
     log.info("ingested %d transcripts, %d turns", len(transcripts), len(turns))
     return Corpus(tuple(transcripts), tuple(turns), tuple(warnings), tuple(skipped))
+
+
+# perf (issue 7): with many files, worker processes read them, one per core; results come
+# back in file order, and a file that fails in a worker is read again here, so the corpus,
+# its warnings and its errors are the same as when reading one file after the other.
+PARALLEL_MIN_FILES = 24
+
+
+def _read_ahead(files: Sequence[tuple[Path, str]], interviewers: frozenset[str],
+                limits: InputLimits) -> list[Read | None]:
+    from pipeline.parallel import cores, map_in_order
+
+    jobs = cores() if len(files) >= PARALLEL_MIN_FILES else 1
+    if jobs <= 1:
+        return [None] * len(files)
+    return map_in_order(_read_or_none, [(p, s, interviewers, limits) for p, s in files], jobs)
+
+
+def _read_or_none(task: tuple[Path, str, frozenset[str], InputLimits]) -> Read | None:
+    path, shown, interviewers, limits = task
+    try:
+        return read_file(path, shown, interviewers, limits=limits)
+    except Exception:  # read again by the caller, which reports it
+        return None
 
 
 def _unique_id(tid: str, used: set[str]) -> str:

@@ -127,11 +127,13 @@ def cooccurrence(codings: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     (passages with both / passages with either). Pairs that never co-occur are left out."""
     if not len(codings):
         return pd.DataFrame(columns=["theme_a", "theme_b", "passages", "informants", "jaccard"])
-    who = passages.set_index("passage_id")[["transcript_id", "speaker"]]
+    who = dict(zip(passages["passage_id"].astype(str),  # a dict, not .loc per passage
+                   zip(passages["transcript_id"], passages["speaker"], strict=True),
+                   strict=True))
     by_theme: dict[str, set[str]] = {}
     for pid, theme in zip(codings["passage_id"], codings["theme"], strict=True):
         by_theme.setdefault(str(theme), set()).add(str(pid))
-    informants_of = {t: {tuple(who.loc[p]) for p in ps} for t, ps in by_theme.items()}
+    informants_of = {t: {who[p] for p in ps} for t, ps in by_theme.items()}
     rows = []
     themes = sorted(by_theme)
     for i, a in enumerate(themes):

@@ -15,9 +15,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
+from itertools import repeat
 from typing import cast
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import IDX, LENGTH
 from spacy.lang.id import Indonesian
 from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
 from spacy.language import Language
@@ -25,6 +28,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from pipeline.parallel import can_fork, cores, map_in_order
 from pipeline.resources import Lexicon
 from pipeline.segment import Passage
 
@@ -250,17 +254,24 @@ class Normaliser:
         """(start, end, surface, form) of every token in ``text``; offsets index ``text``."""
         return self.analyse(self.tokenizer(text))
 
-    def analyse(self, doc: Doc) -> list[tuple[int, int, str, WordForm]]:
-        """(start, end, surface, form) per token. Words in short brackets are the
-        transcriber's notes, not speech: ``(tertawa)``, ``[inaudible]``, ``(Kabag)`` get kind
-        ``note``."""
-        out = []
-        for tok in doc:
-            surface = tok.text
-            if surface.isspace():
-                continue
-            start = tok.idx
-            out.append((start, start + len(surface), surface, self.form(surface)))
+    def analyse(self, doc: Doc, text: str | None = None,
+                ) -> list[tuple[int, int, str, WordForm]]:
+        """(start, end, surface, form) per token (``text``: ``doc.text``, if known). Words
+        in short brackets are the transcriber's notes, not speech: ``(tertawa)``,
+        ``[inaudible]``, ``(Kabag)`` get kind ``note``."""
+        # perf: offsets from one array, not a spaCy Token object per token
+        text = doc.text if text is None else text
+        form_of = self.form
+        cache = self._forms
+        # (a row-major .tolist() of the uint64 array costs ten times these two)
+        starts, lengths = doc.to_array([IDX, LENGTH]).astype(np.int64).T.tolist()
+        out = [(s, s + n, w, cache.get(w) or form_of(w))
+               for s, n, w in zip(starts, lengths,
+                                  [text[s:s + n] for s, n in zip(starts, lengths, strict=True)],
+                                  strict=True)
+               if not w.isspace()]
+        if "(" not in text and "[" not in text:
+            return out
         opened = None
         for i, (_, _, surface, _) in enumerate(out):
             if surface in ("(", "["):
@@ -343,31 +354,104 @@ def _spoken_roots(word: str) -> Iterator[str]:
             yield "p" + word[1:]
 
 
-def normalise(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFrame:
+# -- the stage ---------------------------------------------------------------------------------
+
+# perf (issue 7): passages are normalised in chunks, each turned into a compact table at once
+# (so no spaCy Doc or per-token Python object outlives its chunk); with enough text, the
+# chunks go to a pool of worker processes, one per core. Chunks are concatenated in passage
+# order, so the table is the same, byte for byte, however many processes made it.
+CHUNK_PASSAGES = 500
+PARALLEL_MIN_WORDS = 60_000  # below this, starting workers costs more than it saves
+_WORKER: Normaliser | None = None
+
+
+def normalise(passages: Sequence[Passage], normaliser: Normaliser, *,
+              n_jobs: int | None = None) -> pd.DataFrame:
     """The ``tokens`` table: one row per token of every passage.
 
     Columns: passage_id, i (position in the passage), start, end (offsets into the
     transcript's source text), surface (as spoken), norm (standard form), stem, kind (one of
     word, stop, filler, clitic, number, punct, note: a transcriber's note in brackets), term
     (what topic models and coders count; ``""`` when not modelled).
+
+    ``n_jobs``: worker processes (default: one per core when the passages hold at least
+    :data:`PARALLEL_MIN_WORDS` words, else 1). The table does not depend on it.
     """
-    columns: dict[str, list[object]] = {c: [] for c in TOKEN_COLUMNS}
+    chunks = [passages[i:i + CHUNK_PASSAGES] for i in range(0, len(passages), CHUNK_PASSAGES)]
+    jobs = _jobs(n_jobs, passages, len(chunks))
+    if jobs <= 1:
+        frames = [_normalise_chunk(chunk, normaliser) for chunk in chunks]
+    else:
+        frames = _in_pool(chunks, normaliser, jobs)
+    frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else
+             frames[0] if frames else _normalise_chunk([], normaliser))
+    log.info("normalised %d tokens in %d process(es)", len(frame), jobs)
+    return frame
+
+
+def _jobs(n_jobs: int | None, passages: Sequence[Passage], n_chunks: int) -> int:
+    if n_jobs is not None:
+        if n_jobs < 1:
+            raise ValueError(f"n_jobs must be at least 1, got {n_jobs}")
+        return min(n_jobs, max(n_chunks, 1))
+    if sum(p.n_words for p in passages) < PARALLEL_MIN_WORDS:
+        return 1
+    return min(cores(), n_chunks)
+
+
+def _in_pool(chunks: list[Sequence[Passage]], normaliser: Normaliser,
+             jobs: int) -> list[pd.DataFrame]:
+    """Normalise ``chunks`` in ``jobs`` processes; results in chunk order. Forked workers
+    share the parent's normaliser; spawned ones build one from the same lexicon."""
+    global _WORKER
+    fork = can_fork()
+    _WORKER = normaliser if fork else None
+    try:
+        return map_in_order(_normalise_worker, chunks, jobs, initializer=_init_worker,
+                            initargs=(None if fork else normaliser.lexicon,))
+    finally:
+        _WORKER = None
+
+
+def _init_worker(lexicon: Lexicon | None) -> None:
+    global _WORKER
+    if lexicon is not None:
+        _WORKER = Normaliser(lexicon)
+
+
+def _normalise_worker(chunk: Sequence[Passage]) -> pd.DataFrame:
+    if _WORKER is None:
+        raise RuntimeError("normalise worker started without a normaliser")
+    return _normalise_chunk(chunk, _WORKER)
+
+
+def _normalise_chunk(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFrame:
+    pid: list[str] = []
+    index: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    surfaces: list[str] = []
+    norms: list[str] = []
+    stems: list[str] = []
+    kinds: list[str] = []
+    terms: list[str] = []
     texts = (p.text for p in passages)
     for passage, doc in zip(passages, normaliser.tokenizer.pipe(texts), strict=True):
-        analysed = normaliser.analyse(doc)
-        terms = normaliser.terms([a[3] for a in analysed])
-        for i, ((start, end, surface, form), term) in enumerate(zip(analysed, terms, strict=True)):
-            columns["passage_id"].append(passage.passage_id)
-            columns["i"].append(i)
-            columns["start"].append(passage.start + start)
-            columns["end"].append(passage.start + end)
-            columns["surface"].append(surface)
-            columns["norm"].append(form.norm)
-            columns["stem"].append(form.stem)
-            columns["kind"].append(form.kind)
-            columns["term"].append(term)
-    frame = pd.DataFrame(columns, columns=TOKEN_COLUMNS)
-    for col in ("i", "start", "end"):
-        frame[col] = frame[col].astype("int64")
-    log.info("normalised %d tokens", len(frame))
-    return frame
+        analysed = normaliser.analyse(doc, passage.text)
+        forms = [a[3] for a in analysed]
+        n = len(analysed)
+        offset = passage.start
+        pid.extend(repeat(passage.passage_id, n))
+        index.extend(range(n))
+        starts.extend([offset + a[0] for a in analysed])
+        ends.extend([offset + a[1] for a in analysed])
+        surfaces.extend([a[2] for a in analysed])
+        norms.extend([f.norm for f in forms])
+        stems.extend([f.stem for f in forms])
+        kinds.extend([f.kind for f in forms])
+        terms.extend(normaliser.terms(forms))
+    return pd.DataFrame({
+        "passage_id": pid, "i": np.array(index, dtype=np.int64),
+        "start": np.array(starts, dtype=np.int64), "end": np.array(ends, dtype=np.int64),
+        "surface": surfaces, "norm": norms, "stem": stems, "kind": kinds, "term": terms,
+    }, columns=TOKEN_COLUMNS)

@@ -128,8 +128,13 @@ def decode(data: bytes, path: str,
     return normalise_text(text), encoding, tuple(notes)
 
 
+# Unicode category Cc (C0 and C1 controls, DEL) except the whitespace controls \t\n\v\f\r.
+_CONTROLS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _count_controls(text: str) -> int:
-    return sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    # perf: one regex scan instead of unicodedata.category per character (8 s at 2M words)
+    return len(_CONTROLS_RE.findall(text))
 
 
 def _decode_utf16(data: bytes, encoding: str, notes: list[str]) -> tuple[str, str]:

@@ -139,25 +139,22 @@ class DictionaryCoder:
         if len(tokens):
             pause = (tokens["kind"] == "punct") & ~tokens["surface"].isin(BREAKS)
             frame = tokens[~tokens["kind"].isin(SKIPPED_KINDS) & ~pause]
-            pids = frame["passage_id"].to_numpy()
-            bounds = np.flatnonzero(pids[1:] != pids[:-1]) + 1
-            starts = np.concatenate(([0], bounds))
-            ends = np.concatenate((bounds, [len(frame)]))
-            stems = frame["stem"].to_numpy()
-            norm_col = frame["norm"]
-            bare = {n: _bare(n) for n in norm_col.unique()} if self._index.exact else {}
-            norms = norm_col.map(bare).to_numpy() if bare else norm_col.to_numpy()
-            kinds = frame["kind"].to_numpy()
+            found, pids = self._find(frame)
             t_start = frame["start"].to_numpy()
             t_end = frame["end"].to_numpy()
             surfaces = frame["surface"].to_numpy()
-            for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-                pid = str(pids[a])
-                found = self._match_passage(stems[a:b], norms[a:b], kinds[a:b])
+            # perf: matches are found for all passages at once (_find); the scores are
+            # summed per passage, in the same order as before, so they are identical.
+            a = 0
+            while a < len(found):
+                pid = str(pids[found[a][0]])
+                b = a
+                while b < len(found) and pids[found[b][0]] == pid:
+                    b += 1
                 per_theme: dict[str, Counter[str]] = defaultdict(Counter)
                 blocked: set[str] = set()
                 weights: dict[tuple[str, str], float] = {}
-                for cue, i, j in found:
+                for i, j, cue in found[a:b]:
                     if cue.negative:
                         blocked.add(cue.theme)
                         added = 0.0
@@ -167,23 +164,22 @@ class DictionaryCoder:
                         added = cue.weight * (1.0 if n == 0 else
                                               REPEAT_FACTOR if n < MAX_REPEATS else 0.0)
                         weights[cue.theme, cue.text] = cue.weight
-                    s, e = int(t_start[a + i]), int(t_end[a + j - 1])
                     rows["passage_id"].append(pid)
                     rows["theme"].append(cue.theme)
                     rows["cue"].append(cue.text)
                     rows["kind"].append("negative" if cue.negative else
                                         "phrase" if len(cue.stems) > 1 else "keyword")
-                    rows["surface"].append(_join_surface(surfaces[a + i:a + j]))
-                    rows["start"].append(s)
-                    rows["end"].append(e)
+                    rows["surface"].append(_join_surface(surfaces[i:j]))
+                    rows["start"].append(int(t_start[i]))
+                    rows["end"].append(int(t_end[j - 1]))
                     rows["weight"].append(round(added, 4))
-                themes = sorted(set(per_theme) | blocked)
-                for theme in themes:
+                for theme in sorted(set(per_theme) | blocked):
                     total = sum(
                         weights[theme, text] * (1 + REPEAT_FACTOR * (min(n, MAX_REPEATS) - 1))
                         for text, n in per_theme[theme].items()
                     )
                     score_rows.append((pid, theme, round(total, 4), theme in blocked))
+                a = b
         evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
         for col in ("start", "end"):
             evidence[col] = evidence[col].astype("int64")
@@ -196,34 +192,60 @@ class DictionaryCoder:
         return DictionaryResult(evidence, scores, self.threshold, unmatched, self.relative,
                                 self.fallback)
 
-    def _match_passage(self, stems: np.ndarray, norms: np.ndarray, kinds: np.ndarray,
-                       ) -> list[tuple[Cue, int, int]]:
-        """(cue, first, last + 1) for every match; within a theme, the words of a matched
+    def _find(self, frame: pd.DataFrame) -> tuple[list[tuple[int, int, Cue]], np.ndarray]:
+        """(first row, last row + 1, cue) of every match in ``frame`` (tokens without fillers
+        and pauses), sorted by passage, position, theme and cue; and the rows' passage ids.
+        A phrase never runs past its passage's end; within a theme, the words of a matched
         phrase do not count again as keywords."""
-        found: list[tuple[Cue, int, int]] = []
-        covered: dict[str, set[int]] = defaultdict(set)
-        n = len(stems)
-        for i in range(n):
-            if kinds[i] not in ("word", "stop"):
-                continue
-            for cue in self._index.phrases.get(stems[i], ()):
+        pids = frame["passage_id"].to_numpy()
+        n = len(frame)
+        bounds = np.flatnonzero(pids[1:] != pids[:-1]) + 1
+        ends = np.concatenate((bounds, [n]))
+        passage_end = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
+        stems = frame["stem"].to_numpy()
+        norm_col = frame["norm"]
+        kind = frame["kind"]
+        wordish = kind.isin(["word", "stop"]).to_numpy()
+        word = (kind == "word").to_numpy()
+        found: list[tuple[int, int, Cue]] = []
+        covered: set[tuple[str, int]] = set()
+        index = self._index
+        # Phrases: candidates first, vectorised on integer codes of the stems; then the
+        # matches in position order (longest cue first), where earlier ones cover later.
+        codes, uniques = pd.factorize(frame["stem"])
+        code_of = {u: i for i, u in enumerate(uniques)}
+        starts = np.flatnonzero(wordish & frame["stem"].isin(list(index.phrases)).to_numpy())
+        start_codes = codes[starts]
+        candidates: list[tuple[int, int, Cue]] = []
+        for first, cues in index.phrases.items():
+            at = starts[start_codes == code_of.get(first, -2)]
+            for order, cue in enumerate(cues):
                 k = len(cue.stems)
-                if i + k <= n and all(stems[i + m] == cue.stems[m] and
-                                      kinds[i + m] in ("word", "stop") for m in range(k)):
-                    if not cue.negative and covered[cue.theme] & set(range(i, i + k)):
-                        continue
-                    found.append((cue, i, i + k))
-                    if not cue.negative:
-                        covered[cue.theme].update(range(i, i + k))
-        for i in range(n):
-            if kinds[i] != "word":
+                sub = at[at + k <= passage_end[at]]
+                for m in range(1, k):
+                    sub = sub[(codes[sub + m] == code_of.get(cue.stems[m], -2))
+                              & wordish[sub + m]]
+                candidates.extend((g, order, cue) for g in sub.tolist())
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        for g, _, cue in candidates:
+            k = len(cue.stems)
+            if not cue.negative and any((cue.theme, r) in covered for r in range(g, g + k)):
                 continue
-            for cue in (*self._index.keywords.get(stems[i], ()),
-                        *self._index.exact.get(norms[i], ())):
-                if i not in covered[cue.theme]:
-                    found.append((cue, i, i + 1))
-        found.sort(key=lambda f: (f[1], f[0].theme, f[0].text))
-        return found
+            found.append((g, g + k, cue))
+            if not cue.negative:
+                covered.update((cue.theme, r) for r in range(g, g + k))
+        hit = frame["stem"].isin(list(index.keywords)).to_numpy().copy()
+        if index.exact:
+            bare = {v: _bare(v) for v in norm_col.unique()}
+            norms = norm_col.map(bare)
+            hit |= norms.isin(list(index.exact)).to_numpy()
+            norm_values = norms.to_numpy()
+        for g in np.flatnonzero(word & hit).tolist():
+            here = (*index.keywords.get(stems[g], ()),
+                    *(index.exact.get(norm_values[g], ()) if index.exact else ()))
+            found.extend((g, g + 1, cue) for cue in here if (cue.theme, g) not in covered)
+        found.sort(key=lambda f: (f[0], f[2].theme, f[2].text))
+        return found, pids
 
 
 def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:

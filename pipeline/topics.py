@@ -27,6 +27,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import TematikError, UsageError
+from pipeline.parallel import cores, map_in_order
 from pipeline.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
@@ -121,9 +122,19 @@ def informant_docs(passages: pd.DataFrame, tokens: pd.DataFrame) -> tuple[list[s
 def surface_forms(tokens: pd.DataFrame) -> dict[str, list[str]]:
     """Each term's spoken forms, most frequent first, clitics folded into their word."""
     rows = tokens[tokens["term"] != ""]
+    # perf: count (term, surface) pairs with numpy, then fold per distinct pair in Python
+    term_codes, term_values = pd.factorize(rows["term"])
+    surface_codes, surface_values = pd.factorize(rows["surface"])
+    lowered = [str(s).lower() for s in surface_values]
+    form_of_surface, form_values = pd.factorize(
+        pd.Series([s.split("-")[0] or s for s in lowered], dtype=object))
+    n_forms = max(len(form_values), 1)
+    pairs, sizes = np.unique(term_codes.astype(np.int64) * n_forms
+                             + form_of_surface[surface_codes], return_counts=True)
     counts: dict[str, Counter[str]] = {}
-    for term, surface in zip(rows["term"], rows["surface"].str.lower(), strict=True):
-        counts.setdefault(term, Counter())[surface.split("-")[0] or surface] += 1
+    for pair, size in zip(pairs.tolist(), sizes.tolist(), strict=True):
+        term = str(term_values[pair // n_forms])
+        counts.setdefault(term, Counter())[str(form_values[pair % n_forms])] += size
     out = {}
     for term, forms in counts.items():
         folded: Counter[str] = Counter()
@@ -197,6 +208,25 @@ def score_k(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Seque
     return {"k": k, "c_npmi": float(np.mean(npmi)), "u_mass": float(np.mean(umass)),
             "stability": float(np.mean([stability(tops, o) for o in others])),
             "min_passages": int(dominant.min())}
+
+
+# perf (issue 7): the candidate Ks are scored in worker processes, one per core (each K's
+# score depends on K and the seed only, so the k_report is the same with any number).
+PARALLEL_MIN_DOCS = 200
+
+
+def _score_ks(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Sequence[str],
+              ks: Sequence[int], seed: int) -> list[dict[str, Any]]:
+    jobs = min(cores(), len(ks)) if len(docs) >= PARALLEL_MIN_DOCS else 1
+    # the largest K first: the slowest fits start while the other worker takes the rest
+    tasks = [(counts, docs, terms, k, seed) for k in sorted(ks, reverse=True)]
+    rows = {row["k"]: row for row in map_in_order(_score_task, tasks, jobs)}
+    return [rows[k] for k in ks]
+
+
+def _score_task(task: tuple[Matrix | object, Sequence[Sequence[str]], Sequence[str], int, int],
+                ) -> dict[str, Any]:
+    return score_k(*task)
 
 
 def choose_k(rows: list[dict[str, Any]], scored_on: str) -> tuple[int, pd.DataFrame]:
@@ -278,7 +308,7 @@ def fit_topics(
         ks = candidate_ks(len(docs), len(themes))
         sample = _sample(len(docs), seed)
         sub, sub_docs = counts[sample], [merged[i] for i in sample]
-        rows = [score_k(sub, sub_docs, vocabulary.terms_, kk, seed) for kk in ks]
+        rows = _score_ks(sub, sub_docs, vocabulary.terms_, ks, seed)
         k, report = choose_k(rows, f"{len(sample)} of {len(docs)} passages")
     if len(themes) >= k:
         notes.append(f"{len(themes) - k + 1} codebook theme(s) not seeded (K={k}): "

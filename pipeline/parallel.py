@@ -1,0 +1,60 @@
+"""Worker processes for the stages that split into independent pieces (issue 7).
+
+Stages call :func:`map_in_order`: pieces go to a pool of worker processes and the results
+come back in the order of the pieces, so a stage's output does not depend on how many
+processes made it. Workers are forked where that is safe (they then share the parent's
+loaded resources) and spawned elsewhere; each limits numeric libraries to one thread, so
+two workers do not fight over the same cores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked: POSIX, and Python before 3.12 (which warns when a
+    process with threads, such as a BLAS pool, forks)."""
+    return "fork" in multiprocessing.get_all_start_methods() and sys.version_info < (3, 12)
+
+
+def _init(initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - scikit-learn depends on it
+        pass
+    if initializer is not None:
+        initializer(*args)
+
+
+def map_in_order(func: Callable[[T], R], pieces: Iterable[T], jobs: int, *,
+                 initializer: Callable[..., None] | None = None,
+                 initargs: Sequence[Any] = ()) -> list[R]:
+    """``[func(p) for p in pieces]``, computed by ``jobs`` worker processes, each first
+    calling ``initializer(*initargs)``. ``func`` and ``initializer`` must be module-level
+    functions. With one job, or one piece, this process computes it, without calling
+    ``initializer``: the caller sets up what ``func`` needs."""
+    items = list(pieces)
+    if jobs <= 1 or len(items) <= 1:
+        return [func(p) for p in items]
+    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context, initializer=_init,
+                             initargs=(initializer, tuple(initargs))) as pool:
+        return list(pool.map(func, items))
