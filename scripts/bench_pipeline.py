@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure this checkout's pipeline, not an installed one
 DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "scripts" / "results" / "bench_pipeline.json"
 WORDS = {10: 30_000, 100: 300_000, 1000: 2_000_000}
@@ -160,7 +161,10 @@ def child_tematik(corpus: Path, out: Path, seed: int) -> dict[str, Any]:
     total = time.perf_counter() - t0
     passages = pd.read_parquet(out / "passages.parquet")
     summary = pd.read_parquet(out / "topic_summary.parquet")
-    return {"seconds": total, "import_seconds": imports, "stages": result.timings,
+    import pipeline
+
+    return {"pipeline": str(Path(pipeline.__file__).resolve()), "seconds": total,
+            "import_seconds": imports, "stages": result.timings,
             "counts": result.counts, "peak_mib": peak_mib(),
             "words": int(passages["text"].str.split().str.len().sum()),
             "npmi": float(summary["c_npmi"].mean()) if len(summary) else None,
@@ -225,6 +229,7 @@ def cli_seconds(corpus: Path, out: Path, seed: int) -> float:
 
 def show(size: int, r: dict[str, Any]) -> None:
     ours, base = r["tematik"], r["baseline"]
+    assert ours["pipeline"].startswith(str(ROOT)), ours["pipeline"]
     print(f"\n== {size:,} transcripts: {r['corpus_words']:,} words written, "
           f"{ours['counts']['passages']:,} passages ({ours['words']:,} informant words), "
           f"{ours['counts']['tokens']:,} tokens")
