@@ -11,7 +11,6 @@ themes and topics the new interviews confirm, add or leave out. RUN is never mod
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -49,8 +48,10 @@ from pipeline.run import (
     _versions,
     load_supervised,
     load_topic_model,
+    manifest_sha256,
     open_run,
     read_run_table,
+    write_coding_tables,
     write_csv,
     write_json,
     write_report,
@@ -248,19 +249,9 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
         int((informant & (both_passages["batch"] == "new")).sum()),
         _lead_topic(run_topics), _lead_topic(passage_topics), topic_labels)
     with _stage("write", timings):
-        write_table(work, "transcripts", transcripts_df)
-        write_table(work, "turns", turns_frame(turns))
-        write_table(work, "passages", passages_df)
-        write_csv(work, "passages", passages_df)
-        write_table(work, "tokens", tokens)
-        write_table(work, "evidence", matched.evidence)
-        write_table(work, "theme_scores", matched.scores)
-        write_table(work, "codings", codings)
-        write_csv(work, "codings", codings.merge(passages_df[["passage_id", "text"]],
-                                                 on="passage_id", how="left"))
-        write_table(work, "theme_matrix", matrix)
-        write_csv(work, "theme_matrix", matrix)
-        write_table(work, "theme_cooccurrence", cooccurrence(both_codings, both_passages))
+        write_coding_tables(work, transcripts_df, turns_frame(turns), passages_df, tokens,
+                            matched, codings, matrix,
+                            cooccurrence(both_codings, both_passages))
         write_table(work, "saturation", sat)
         write_csv(work, "saturation", sat)
         for name in ("codebook.yaml", "supervised", TOPICS_DIR, "topic_terms.parquet",
@@ -281,13 +272,11 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
     result.counts.update(transcripts=len(transcripts), turns=len(turns),
                          passages=len(passages), tokens=len(tokens), codings=len(codings))
     result.saturation = sat
-    raw = (run_dir / "manifest.json").read_bytes()
     topics_entry = manifest.get("topics")
     new_manifest = {
         "tematik_version": __version__, "status": "complete",
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "applied_from": {"run": str(run_dir), "manifest_sha256":
-                         hashlib.sha256(raw).hexdigest(),
+        "applied_from": {"run": str(run_dir), "manifest_sha256": manifest_sha256(run_dir),
                          "tematik_version": manifest.get("tematik_version")},
         "config": config, "seed": manifest.get("seed"), "lexicon_sha256": lexicon.digest,
         "codebook": manifest.get("codebook"), "supervised": manifest.get("supervised"),
@@ -381,9 +370,7 @@ def record_refit(new_run: Path, run_dir: Path) -> pd.DataFrame | None:
     into the new run and note RUN in its manifest. None when either run has no topics."""
     new_run, run_dir = Path(new_run), Path(run_dir)
     manifest = open_run(new_run)
-    raw = (run_dir / "manifest.json").read_bytes()
-    refit: dict[str, object] = {"run": str(run_dir),
-                                "manifest_sha256": hashlib.sha256(raw).hexdigest()}
+    refit: dict[str, object] = {"run": str(run_dir), "manifest_sha256": manifest_sha256(run_dir)}
     manifest["refit_from"] = refit
     table = None
     if (new_run / "topic_terms.parquet").exists() and (run_dir / "topic_terms.parquet").exists():

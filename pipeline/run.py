@@ -52,6 +52,7 @@ from pipeline.speakers import INFORMANT
 from pipeline.supervised import SupervisedCoder, fit_coder
 from pipeline.themes import (
     DictionaryCoder,
+    DictionaryResult,
     code_passages,
 )
 from pipeline.topicmodels import TopicModel
@@ -330,19 +331,8 @@ def _run_stages(
         together = cooccurrence(codings, passages_df)
     with _stage("write", timings, steps):
         transcripts = transcripts_frame(corpus.transcripts, corpus.turns)
-        write_table(work, "transcripts", transcripts)
-        write_table(work, "turns", turns_frame(corpus.turns))
-        write_table(work, "passages", passages_df)
-        write_table(work, "tokens", tokens)
-        write_csv(work, "passages", passages_df)
-        write_table(work, "evidence", matched.evidence)
-        write_table(work, "theme_scores", matched.scores)
-        write_table(work, "codings", codings)
-        write_csv(work, "codings", codings.merge(passages_df[["passage_id", "text"]],
-                                                 on="passage_id", how="left"))
-        write_table(work, "theme_matrix", matrix)
-        write_csv(work, "theme_matrix", matrix)
-        write_table(work, "theme_cooccurrence", together)
+        write_coding_tables(work, transcripts, turns_frame(corpus.turns), passages_df, tokens,
+                            matched, codings, matrix, together)
         if supervised is not None:
             _write_supervised(work, supervised)
         codebook_text = (codebook_yaml(codebook) if Path(config.codebook).suffix.lower() == ".qdc"
@@ -408,6 +398,34 @@ def _run_stages(
                                           name=work.name.removesuffix(".incomplete"))
     write_json(work / "manifest.json", manifest)
     return done
+
+
+def write_coding_tables(folder: Path, transcripts: pd.DataFrame, turns: pd.DataFrame,
+                        passages: pd.DataFrame, tokens: pd.DataFrame, matched: DictionaryResult,
+                        codings: pd.DataFrame, matrix: pd.DataFrame,
+                        together: pd.DataFrame) -> None:
+    """The tables every run directory holds, from transcripts to the theme displays (Parquet,
+    and CSV for the ones a researcher opens in Excel; codings.csv carries the passage text).
+    ``tematik run`` and ``tematik apply`` both write them here."""
+    write_table(folder, "transcripts", transcripts)
+    write_table(folder, "turns", turns)
+    write_table(folder, "passages", passages)
+    write_csv(folder, "passages", passages)
+    write_table(folder, "tokens", tokens)
+    write_table(folder, "evidence", matched.evidence)
+    write_table(folder, "theme_scores", matched.scores)
+    write_table(folder, "codings", codings)
+    write_csv(folder, "codings", codings.merge(passages[["passage_id", "text"]],
+                                               on="passage_id", how="left"))
+    write_table(folder, "theme_matrix", matrix)
+    write_csv(folder, "theme_matrix", matrix)
+    write_table(folder, "theme_cooccurrence", together)
+
+
+def manifest_sha256(folder: Path) -> str:
+    """SHA-256 of a run's manifest: how an applied or refitted run names the run it came
+    from."""
+    return hashlib.sha256((Path(folder) / "manifest.json").read_bytes()).hexdigest()
 
 
 def _write_supervised(folder: Path, coder: SupervisedCoder) -> None:
