@@ -141,28 +141,25 @@ class SafeArchive:
                            f"more than the limit of {cap:,}")
         chunks: list[bytes] = []
         size = 0
-        try:
-            with self._zip.open(info) as fh:
-                while chunk := fh.read(MB):
-                    size += len(chunk)
-                    if size > cap:
-                        raise _hostile(self.shown, name, "the entry expands beyond its "
-                                       "declared size (zip bomb?)")
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-                NotImplementedError, ValueError) as exc:
-            raise InputFileError(
-                f"{self.shown} (entry '{name}')",
-                f"the entry cannot be unpacked ({exc.__class__.__name__}: {exc})",
-                fix="The archive is damaged; export it again.",
-            ) from exc
+        with self._unpacking(name), self._zip.open(info) as fh:
+            while chunk := fh.read(MB):
+                size += len(chunk)
+                if size > cap:
+                    raise _hostile(self.shown, name, "the entry expands beyond its "
+                                   "declared size (zip bomb?)")
+                chunks.append(chunk)
         return b"".join(chunks)
 
     def head(self, name: str, size: int = 64 * 1024) -> bytes:
         """The first ``size`` bytes of one entry (fewer when it is shorter)."""
+        with self._unpacking(name), self._zip.open(self._infos[name]) as fh:
+            return fh.read(size)
+
+    @contextmanager
+    def _unpacking(self, name: str) -> Iterator[None]:
+        """What zipfile and zlib raise for a damaged entry, as an :class:`InputFileError`."""
         try:
-            with self._zip.open(self._infos[name]) as fh:
-                return fh.read(size)
+            yield
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                 NotImplementedError, ValueError) as exc:
             raise InputFileError(

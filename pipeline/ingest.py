@@ -30,8 +30,8 @@ from pipeline import speakers as sp
 from pipeline.archive import check_container
 from pipeline.errors import InputFileError, UsageError
 from pipeline.limits import DEFAULT_INPUT_LIMITS, InputLimits
+from pipeline.textdecode import check_length, normalise_text
 from pipeline.textdecode import decode as decode_text
-from pipeline.textdecode import normalise_text
 
 __all__ = ["Corpus", "Transcript", "Turn", "decode", "find_files", "ingest", "normalise_text",
            "pick_column", "read_file", "read_files", "read_sheet", "slug", "table_to_turns",
@@ -431,12 +431,7 @@ def docx_to_text(data: bytes, shown: str,
             else:
                 out.append(said)
     text = normalise_text("\n".join(out)) + "\n"
-    if len(text) > limits.max_text_chars:
-        raise InputFileError(
-            shown, f"the text has {len(text):,} characters, more than the limit of "
-            f"{limits.max_text_chars:,}",
-            fix="Split the transcript, or raise InputLimits.max_text_chars "
-                "(pipeline/limits.py).")
+    check_length(text, shown, limits)
     if not text.strip():
         raise InputFileError(shown, "the Word file has no text", fix=_WORD_FIX)
     return text, frozenset(names)
@@ -505,7 +500,7 @@ def read_sheet(path: Path) -> pd.DataFrame:
 def pick_column(frame: pd.DataFrame, name: str, shown: Path | str, *, option: str) -> str:
     """The column of ``frame`` called ``name`` (case and spaces ignored), or an error that
     lists the columns there are."""
-    found = _find_column(frame, [name.strip().lower()])
+    found = find_column(frame, [name.strip().lower()])
     if found is None:
         have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
         raise InputFileError(shown, f"has no column {name!r} (its columns: {have})",
@@ -513,7 +508,9 @@ def pick_column(frame: pd.DataFrame, name: str, shown: Path | str, *, option: st
     return found
 
 
-def _find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
+def find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
+    """The first column of ``frame`` called one of ``names`` (lowercase; the column's
+    name compared without case or surrounding spaces), or None."""
     lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
     for name in names:
         if name in lowered:
@@ -525,8 +522,8 @@ def table_to_turns(
     frame: pd.DataFrame, shown: str, interviewers: frozenset[str] = frozenset()
 ) -> list[tuple[str, str, tuple[sp.RawTurn, ...]]]:
     """Rows of (speaker, text) to composed transcripts: ``[(key, text, turns)]``."""
-    text_col = _find_column(frame, TEXT_COLUMNS)
-    speaker_col = _find_column(frame, SPEAKER_COLUMNS)
+    text_col = find_column(frame, TEXT_COLUMNS)
+    speaker_col = find_column(frame, SPEAKER_COLUMNS)
     if text_col is None or speaker_col is None:
         missing = "text" if text_col is None else "speaker"
         present = ", ".join(str(c) for c in frame.columns) or "(none)"
@@ -535,8 +532,8 @@ def table_to_turns(
             shown, f"no {missing} column; the columns present are: {present}",
             fix=f"Name the {missing} column one of: {', '.join(wanted)}.",
         )
-    key_col = _find_column(frame, TRANSCRIPT_COLUMNS)
-    role_col = _find_column(frame, ROLE_COLUMNS)
+    key_col = find_column(frame, TRANSCRIPT_COLUMNS)
+    role_col = find_column(frame, ROLE_COLUMNS)
     groups: dict[str, list[tuple[str, str | None, str]]] = {}
     for _, row in frame.iterrows():
         said = normalise_text(str(row[text_col])).strip()

@@ -24,7 +24,7 @@ from pipeline.ingest import Read, Transcript, slug
 from pipeline.limits import InputLimits
 from pipeline.qdpx import read_qdpx
 from pipeline.qdpx_tables import source_metadata
-from pipeline.textdecode import normalise_text
+from pipeline.textdecode import check_length, normalise_text
 
 DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".pdf", ".odt", ".md")
 
@@ -71,12 +71,8 @@ def read_project(path: Path, shown: str, digest: str, interviewers: frozenset[st
         if not text.strip():
             empty.append(source.name)
             continue
-        if len(text) > limits.max_text_chars:
-            raise InputFileError(
-                f"{shown} (source '{source.name}')",
-                f"the text has {len(text):,} characters, more than the limit of "
-                f"{limits.max_text_chars:,}",
-                fix="Raise InputLimits.max_text_chars (pipeline/limits.py).")
+        check_length(text, f"{shown} (source '{source.name}')", limits,
+                     fix="Raise InputLimits.max_text_chars (pipeline/limits.py).")
         parsed = sp.parse_turns(text, interviewers=interviewers)
         meta = {**parsed.metadata, **case_metadata(metadata.get(source.guid, {}))}
         transcript = Transcript(source_transcript_id(source.name), f"{shown}/{source.name}",

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputFileError
-from pipeline.ingest import pick_column, read_sheet, slug
+from pipeline.ingest import find_column, pick_column, read_sheet, slug
 from pipeline.qdpx import read_qdpx
 from pipeline.qdpx_tables import codings_frame as qdpx_codings
 from pipeline.textdecode import normalise_map
@@ -145,14 +145,6 @@ class TextIndex:
 # -- reading sheets -------------------------------------------------------------------------
 
 
-def _column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
-    lowered = {str(c).strip().casefold(): str(c) for c in frame.columns}
-    for name in names:
-        if name in lowered:
-            return lowered[name]
-    return None
-
-
 def transcript_lookup(transcripts: pd.DataFrame) -> dict[str, str]:
     """Every name a researcher may use for a transcript (id, file name, file stem, slug of
     either, case ignored) -> transcript id."""
@@ -180,11 +172,11 @@ def read_manual_sheet(
     sheet without the columns needed or a transcript the run does not have.
     """
     frame = read_sheet(path)
-    t_col, c_col = _column(frame, TRANSCRIPT_NAMES), _column(frame, CODE_NAMES)
-    q_col, p_col = _column(frame, QUOTE_NAMES), _column(frame, PASSAGE_NAMES)
-    s_col, e_col = _column(frame, ("start", "mulai", "awal")), _column(frame, ("end", "akhir",
-                                                                                "selesai"))
-    coder_col = _column(frame, CODER_NAMES)
+    t_col, c_col = find_column(frame, TRANSCRIPT_NAMES), find_column(frame, CODE_NAMES)
+    q_col, p_col = find_column(frame, QUOTE_NAMES), find_column(frame, PASSAGE_NAMES)
+    s_col = find_column(frame, ("start", "mulai", "awal"))
+    e_col = find_column(frame, ("end", "akhir", "selesai"))
+    coder_col = find_column(frame, CODER_NAMES)
     have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
     if c_col is None:
         raise InputFileError(path, f"no code column (its columns: {have})",
@@ -257,7 +249,8 @@ def read_manual_sheet(
 def read_mapping(path: Path) -> dict[str, str]:
     """A MAPPING sheet: columns ``code`` and ``theme`` (many codes may map to one theme)."""
     frame = read_sheet(path)
-    c_col, t_col = _column(frame, (*CODE_NAMES[:2], "manual")), _column(frame, ("theme", "tema"))
+    c_col = find_column(frame, (*CODE_NAMES[:2], "manual"))
+    t_col = find_column(frame, ("theme", "tema"))
     if c_col is None or t_col is None or c_col == t_col:
         have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
         raise InputFileError(path, f"a mapping needs columns 'code' and 'theme' (its columns: "
@@ -369,7 +362,7 @@ def read_coded(path: Path | str, *, text_column: str | None = None,
     def pick(name: str | None, names: Sequence[str], what: str, option: str) -> str:
         if name is not None:
             return pick_column(frame, name, path, option=option)
-        found = _column(frame, names)
+        found = find_column(frame, names)
         if found is None:
             have = ", ".join(repr(str(c)) for c in frame.columns) or "none"
             raise InputFileError(path, f"no {what} column found (its columns: {have})",

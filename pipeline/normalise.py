@@ -221,7 +221,7 @@ class Normaliser:
                 kind = "filler"
             elif norm in self.stopwords or lower in self.stopwords or (
                 stem in self.stopwords and norm not in self.lexicon.keep
-                and _without_clitic(norm) not in self.lexicon.keep
+                and without_clitic(norm) not in self.lexicon.keep
             ):
                 kind = "stop"
             elif norm[:1].isdigit():
@@ -313,9 +313,11 @@ class Normaliser:
         )
 
 
-def _without_clitic(norm: str) -> str:
+def without_clitic(norm: str, *, min_base: int = 3) -> str:
+    """``atasannya`` -> ``atasan``: a standard form without a trailing clitic (-nya, -lah,
+    -kah, -ku, -mu), when at least ``min_base`` letters remain."""
     for clitic in ("nya", "lah", "kah", "ku", "mu"):
-        if norm.endswith(clitic) and len(norm) - len(clitic) >= 3:
+        if norm.endswith(clitic) and len(norm) - len(clitic) >= min_base:
             return norm[: -len(clitic)]
     return norm
 

@@ -116,12 +116,7 @@ def decode(data: bytes, path: str,
     controls = _count_controls(text[:65536])
     if controls > max(2, int(min(len(text), 65536) * limits.max_control_share)):
         raise _binary(path)
-    if len(text) > limits.max_text_chars:
-        raise InputFileError(
-            path, f"the text has {len(text):,} characters, more than the limit of "
-            f"{limits.max_text_chars:,}",
-            fix="Split the transcript, or raise InputLimits.max_text_chars "
-                "(pipeline/limits.py).")
+    check_length(text, path, limits)
     total = _count_controls(text)
     if total:
         notes.append(f"{total} control character(s) such as NUL bytes were removed")
@@ -186,3 +181,13 @@ def _binary(path: str) -> InputFileError:
         "this is not a text file (binary data)",
         fix="Save the transcript as .txt (UTF-8), .docx, .vtt/.srt, .csv or .xlsx.",
     )
+
+
+def check_length(text: str, shown: str, limits: InputLimits, *,
+                 fix: str = "Split the transcript, or raise InputLimits.max_text_chars "
+                            "(pipeline/limits.py).") -> None:
+    """Raise :class:`InputFileError` when ``text`` is longer than the limit allows."""
+    if len(text) > limits.max_text_chars:
+        raise InputFileError(
+            shown, f"the text has {len(text):,} characters, more than the limit of "
+            f"{limits.max_text_chars:,}", fix=fix)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
-from pipeline.normalise import Normaliser
+from pipeline.normalise import Normaliser, without_clitic
 from pipeline.supervised import SupervisedCoder, features_from_tokens, indicative_words
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class DictionaryCoder:
                 covered.update((cue.theme, r) for r in range(g, g + k))
         hit = frame["stem"].isin(list(index.keywords)).to_numpy().copy()
         if index.exact:
-            bare = {v: _bare(v) for v in norm_col.unique()}
+            bare = {v: without_clitic(v, min_base=4) for v in norm_col.unique()}
             norms = norm_col.map(bare)
             hit |= norms.isin(list(index.exact)).to_numpy()
             norm_values = norms.to_numpy()
@@ -255,7 +255,7 @@ def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
             if not stems:
                 continue
             weight = theme.weights.get(keyword, 1.0)
-            norm = _bare(normaliser.form(keyword).norm)
+            norm = without_clitic(normaliser.form(keyword).norm, min_base=4)
             if stems[0] == keyword or stems[0] == norm:
                 yield Cue(theme.id, keyword, stems[:1], weight)
             else:
@@ -273,14 +273,6 @@ def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
 def _stems(text: str, normaliser: Normaliser) -> tuple[str, ...]:
     return tuple(f.stem for _, _, _, f in normaliser.tokenize(text)
                  if f.kind in ("word", "stop") and f.stem)
-
-
-def _bare(norm: str) -> str:
-    """A standard form without a trailing clitic: ``kebersamaannya`` -> ``kebersamaan``."""
-    for clitic in ("nya", "lah", "kah", "ku", "mu"):
-        if norm.endswith(clitic) and len(norm) - len(clitic) >= 4:
-            return norm[: -len(clitic)]
-    return norm
 
 
 def _join_surface(surfaces: Iterable[object]) -> str:
