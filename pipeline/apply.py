@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,8 +303,10 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
 MATCH_COLUMNS = ["topic", "label", "run_topic", "run_label", "overlap"]
 
 
-def config_from_run(run_dir: Path) -> tuple[RunConfig, list[Path]]:
-    """RUN's configuration (its copy of the codebook) and its input files, to refit with."""
+def config_from_run(run_dir: Path, overrides: Mapping[str, Any] | None = None,
+                    ) -> tuple[RunConfig, list[Path]]:
+    """RUN's configuration (its copy of the codebook) with ``overrides`` (RunConfig fields
+    the user gave) on top, and RUN's input files: what ``tematik run --from RUN`` runs."""
     run_dir = Path(run_dir)
     manifest = open_run(run_dir)
     _check_version(manifest, run_dir)
@@ -326,6 +328,7 @@ def config_from_run(run_dir: Path) -> tuple[RunConfig, list[Path]]:
         topic_model=str(saved.get("topic_model", defaults.topic_model)),
         seed_topics=bool(saved.get("seed_topics", False)),
     )
+    config = replace(config, **(overrides or {}))
     inputs = manifest.get("inputs")
     paths = sorted({Path(str(i["path"])) for i in inputs if isinstance(i, dict)}
                    ) if isinstance(inputs, list) else []

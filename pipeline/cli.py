@@ -185,17 +185,14 @@ def run_command(
     if from_run is not None:
         from pipeline.apply import config_from_run
 
-        try:
-            base, base_inputs = config_from_run(from_run)
-        except TematikError as exc:
-            raise _fail(exc) from exc
         given = {name for name in ctx.params
                  if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
-        fields = {f: getattr(config, f) for f in (
-            "seed", "window_words", "interviewer_labels", "codebook", "threshold", "topics",
-            "topic_model", "seed_topics", "train", "train_text_column", "train_code_column",
-            "anonymise") if f in given}
-        config = dataclasses.replace(base, **fields)
+        overrides = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
+                     if f.name in given}
+        try:
+            config, base_inputs = config_from_run(from_run, overrides)
+        except TematikError as exc:
+            raise _fail(exc) from exc
         inputs = inputs or tuple(base_inputs)
     projects = [p for p in inputs if p.suffix.lower() == ".qdpx"]
     if compare_project and len(projects) != 1:

@@ -417,8 +417,8 @@ def code_passages(
         return matched, codings_frame(matched, passages)
     ids = list(passages["passage_id"])
     cued = {c.theme for c in coder.cues if not c.negative}
-    trusted = [t for t in supervised.classes_
-               if t in trusted_themes(supervised) or t not in cued]
+    earned = set(trusted_themes(supervised))
+    trusted = [t for t in supervised.classes_ if t in earned or t not in cued]
     probabilities = supervised.predict_proba(list(features_from_tokens(tokens, ids)))
     probabilities.index = pd.Index(ids)
     codings = codings_frame(matched, passages, probabilities=probabilities[trusted],
