@@ -82,7 +82,6 @@ class DictionaryResult:
     evidence: pd.DataFrame
     scores: pd.DataFrame
     threshold: float
-    unmatched_cues: tuple[str, ...] = ()
     relative: float = RELATIVE
     fallback: float | None = None
 
@@ -187,9 +186,7 @@ class DictionaryCoder:
         scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS)
         scores["score"] = scores["score"].astype("float64")
         scores["blocked"] = scores["blocked"].astype(bool)
-        used = set(evidence["cue"]) if len(evidence) else set()
-        unmatched = tuple(sorted({c.text for c in self.cues} - used))
-        return DictionaryResult(evidence, scores, self.threshold, unmatched, self.relative,
+        return DictionaryResult(evidence, scores, self.threshold, self.relative,
                                 self.fallback)
 
     def _find(self, frame: pd.DataFrame) -> tuple[list[tuple[int, int, Cue]], np.ndarray]:
