@@ -37,8 +37,7 @@ from pipeline.run import (
     write_report,
     write_table,
 )
-from pipeline.segment import Passage, passages_frame
-from pipeline.speakers import INFORMANT
+from pipeline.segment import passages_frame, text_passage
 from pipeline.supervised import fit_coder
 from pipeline.themes import (
     DEFAULT_THRESHOLD,
@@ -120,8 +119,7 @@ def code_file(
         if not text.strip():
             warnings.append(f"{path}: text {pid} is empty and was not coded")
             continue
-        units.append(Passage(pid, path.stem, "", INFORMANT, 0, len(text), text, "", 0, 0, 0,
-                             len(text.split())))
+        units.append(text_passage(pid, path.stem, text))
     normaliser = Normaliser(load_lexicon())
     tokens = normalise(units, normaliser)
     supervised = (fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],

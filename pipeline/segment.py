@@ -170,6 +170,13 @@ def _hard_split(text: str, s: int, e: int, limit: int, size: int) -> list[tuple[
     return out
 
 
+def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = "") -> Passage:
+    """A free-standing text (an excerpt, a survey answer) as one informant passage whose
+    offsets index the text itself."""
+    return Passage(passage_id, transcript_id, speaker, INFORMANT, 0, len(text), text, "", 0, 0,
+                   0, len(text.split()))
+
+
 def passages_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     """The ``passages`` table; columns in :data:`PASSAGE_COLUMNS`."""
     return pd.DataFrame([p.__dict__ for p in passages], columns=PASSAGE_COLUMNS)

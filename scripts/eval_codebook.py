@@ -32,7 +32,7 @@ from pipeline.manual import read_manual_sheet  # noqa: E402
 from pipeline.normalise import Normaliser, normalise  # noqa: E402
 from pipeline.resources import load_lexicon  # noqa: E402
 from pipeline.run import run  # noqa: E402
-from pipeline.segment import Passage, passages_frame  # noqa: E402
+from pipeline.segment import passages_frame, text_passage  # noqa: E402
 from pipeline.themes import EXCERPT_FALLBACK, DictionaryCoder, codings_frame  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "quotes" / "heldout.csv"
@@ -65,7 +65,7 @@ def code_quotes(quotes: pd.DataFrame, book: Codebook, normaliser: Normaliser,
                 threshold: float) -> set[tuple[str, str]]:
     """(id, theme) coded for each quote (columns id, quote) on its own, as ``tematik code``
     does (with its fallback to the best theme)."""
-    units = [Passage(str(i), "q", "", "informant", 0, len(q), q, "", 0, 0, 0, len(q.split()))
+    units = [text_passage(str(i), "q", q)
              for i, q in zip(quotes["id"], quotes["quote"], strict=True)]
     result = DictionaryCoder(book, normaliser, threshold=threshold,
                              fallback=EXCERPT_FALLBACK).match(normalise(units, normaliser))
