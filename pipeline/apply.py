@@ -38,6 +38,8 @@ from pipeline.ingest import (
 from pipeline.jobs import run_codebook
 from pipeline.matrix import cooccurrence, theme_matrix, theme_rollup
 from pipeline.normalise import Normaliser, normalise
+from pipeline.parallel import one_thread_numerics
+from pipeline.reportfiles import write_report
 from pipeline.resources import Lexicon, load_lexicon
 from pipeline.run import (
     MARKER,
@@ -54,7 +56,6 @@ from pipeline.run import (
     write_coding_tables,
     write_csv,
     write_json,
-    write_report,
     write_table,
 )
 from pipeline.segment import passages_frame, segment
@@ -177,8 +178,9 @@ def apply_run(run_dir: Path, inputs: Sequence[Path], out: Path, *,
                                "may be normalised differently")
     work = _prepare(Path(out), force)
     try:
-        _apply(run_dir, manifest, config, files, found_warnings, old, codebook, supervised,
-               model, lexicon, work, result)
+        with one_thread_numerics():  # perf: see pipeline/parallel.py
+            _apply(run_dir, manifest, config, files, found_warnings, old, codebook,
+                   supervised, model, lexicon, work, result)
     except BaseException as exc:
         marker = work / MARKER
         if marker.exists():

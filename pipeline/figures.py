@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +27,10 @@ from pipeline.reportdata import (
     RunTables,
     as_float,
     as_int,
+    informant_passages,
     informants,
     labels,
+    most_passages,
     number,
     theme_names,
     theme_prevalence,
@@ -166,8 +168,9 @@ def theme_informant_chart(run: RunTables, lang: str = "id") -> Chart | None:
     people = informants(run)
     who = {(str(a), str(b)): str(c) for a, b, c in
            zip(people["transcript_id"], people["speaker"], people["informant"], strict=True)}
-    keys = list(dict.fromkeys(zip(m["transcript_id"].astype(str), m["speaker"].astype(str),
-                                  strict=True)))
+    keys = most_passages(list(dict.fromkeys(zip(m["transcript_id"].astype(str),
+                                                m["speaker"].astype(str), strict=True))),
+                         informant_passages(m))
     themes = list(dict.fromkeys(m["theme"].astype(str)))
     names = theme_names(run, lang)
     cell = {(str(r.theme), str(r.transcript_id), str(r.speaker)): (as_float(r.share),
@@ -237,6 +240,8 @@ def topic_prevalence_chart(run: RunTables, lang: str = "id") -> Chart | None:
     present = set(prev["group"].astype(str))
     groups = [g for g in informants(run)["informant"] if g in present]
     groups += sorted(present - set(groups))
+    sizes = dict(zip(prev["group"].astype(str), prev["n_passages"].astype(int), strict=True))
+    groups = most_passages(groups, sizes)
     topics = sorted({as_int(k) for k in prev["topic"]})
     cell = {(as_int(r.topic), str(r.group)): (as_float(r.share), as_int(r.n_dominant))
             for r in prev.itertuples()}
@@ -311,24 +316,46 @@ def _digest(run: RunTables, names: Sequence[str]) -> str:
     return h.hexdigest()
 
 
-def make_charts(run: RunTables, lang: str = "id") -> dict[str, Chart]:
-    """Every figure the run has data for, by name (in :data:`NAMES` order).
+def _key(run: RunTables, lang: str, name: str) -> tuple[str, str, str]:
+    return (name, lang, _digest(run, INPUTS[name]))
+
+
+def draw_chart(name: str, run: RunTables, lang: str = "id") -> Chart | None:
+    """The figure ``name`` (one of :data:`NAMES`) of the run, drawn now."""
+    return MAKERS[name](run, lang)
+
+
+def undrawn(run: RunTables, lang: str = "id") -> list[str]:
+    """The figures :func:`make_charts` would have to draw, the slowest to draw first (the
+    heatmaps), so that workers sharing them finish together."""
+    slowest_first = sorted(NAMES, key=DRAW_COST.index)
+    return [n for n in slowest_first if _key(run, lang, n) not in _CACHE]
+
+
+DRAW_COST = ("theme_informant", "theme_cooccurrence", "topic_prevalence", "theme_prevalence",
+             "k_selection")
+"""The figures, the slowest to draw first (measured on 10- and 1,000-interview runs)."""
+
+
+def make_charts(run: RunTables, lang: str = "id",
+                drawn: Mapping[str, Chart | None] | None = None) -> dict[str, Chart]:
+    """Every figure the run has data for, by name (in :data:`NAMES` order). ``drawn``
+    holds figures already drawn (by :func:`draw_chart` in worker processes).
 
     Figures are a pure function of their tables, so the last few are remembered by a
     fingerprint of those tables: drawing the same data again (the same corpus run twice in
     one process, a report rewritten) returns the same bytes without drawing."""
     charts: dict[str, Chart] = {}
     for name in NAMES:
-        key = (name, lang, _digest(run, INPUTS[name]))
+        key = _key(run, lang, name)
         if key in _CACHE:
             _CACHE.move_to_end(key)
             chart = _CACHE[key]
         else:
-            chart = MAKERS[name](run, lang)
+            chart = drawn[name] if drawn and name in drawn else draw_chart(name, run, lang)
             _CACHE[key] = chart
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.popitem(last=False)
         if chart is not None:
             charts[name] = chart
     return charts
-

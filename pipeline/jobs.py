@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from pipeline.compare import MACHINE, Comparison, compare, learning_curve
 from pipeline.errors import InputFileError, RunDirectoryError, UsageError
+from pipeline.files import atomic_write
 from pipeline.ingest import pick_column, read_sheet
 from pipeline.manual import (
     ManualCoding,
@@ -27,14 +28,13 @@ from pipeline.manual import (
 from pipeline.normalise import Normaliser, normalise
 from pipeline.qdpx_tables import project_from_tables
 from pipeline.qdpx_write import write_qdc, write_qdpx
+from pipeline.reportfiles import write_report
 from pipeline.resources import load_lexicon
 from pipeline.run import (
-    atomic_write,
     open_run,
     read_run_table,
     write_csv,
     write_json,
-    write_report,
     write_table,
 )
 from pipeline.segment import passages_frame, text_passage

@@ -27,9 +27,11 @@ from pipeline.reportdata import (
     as_int,
     config_rows,
     count,
+    informant_passages,
     informants,
     input_files,
     labels,
+    most_passages,
     number,
     package_rows,
     percent,
@@ -246,8 +248,9 @@ def _themes(run: RunTables, t: Mapping[str, str], lang: str,
 def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str, str]) -> Html:
     m = run.table("theme_matrix")
     people = informants(run)
-    keys = list(dict.fromkeys(zip(m["transcript_id"].astype(str), m["speaker"].astype(str),
-                                  strict=True)))
+    everyone = list(dict.fromkeys(zip(m["transcript_id"].astype(str), m["speaker"].astype(str),
+                                      strict=True)))
+    keys = most_passages(everyone, informant_passages(m))
     label = {(str(a), str(b)): (str(c), str(d)) for a, b, c, d in zip(
         people["transcript_id"], people["speaker"], people["informant"], people["role"],
         strict=True)}
@@ -270,9 +273,16 @@ def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str,
                        f"title=\"{esc(r.best_passage_id)}\"><b>{as_int(r.passages)}</b> "
                        f"({percent(r.share, lang)}){quote}</td>")
         rows.append(f"<tr>{''.join(out)}</tr>")
-    return Html(f"<div class=\"scroll\"><table class=\"matrix\"><thead><tr>"
-                f"<th>{esc(t['theme'])}</th>{head}</tr></thead><tbody>{''.join(rows)}"
-                "</tbody></table></div>")
+    return Html(f"{_shown_note(t, len(keys), len(everyone))}<div class=\"scroll\">"
+                f"<table class=\"matrix\"><thead><tr><th>{esc(t['theme'])}</th>{head}</tr>"
+                f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _shown_note(t: Mapping[str, str], shown: int, total: int) -> str:
+    """Says so when the matrix or a heatmap shows only some informants."""
+    if shown == total:
+        return ""
+    return f"<p class=\"note\">{esc(t['shown_informants'].format(shown=shown, total=total))}</p>"
 
 
 def _quotes(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str, str],
@@ -323,7 +333,10 @@ def _topics(run: RunTables, t: Mapping[str, str], lang: str,
           number(r.u_mass, lang, 3), top_terms.get(as_int(r.topic), "")]
          for r in summary.itertuples()], numeric=(0, 3, 4, 5, 6)))
     if "topic_prevalence" in charts:
+        groups = run.table("topic_prevalence")
+        named = list(groups.loc[groups["by"] == "informant", "group"].unique())
         parts += [f"<h3>{esc(t['topic_by_informant'])}</h3>",
+                  _shown_note(t, len(most_passages(named, {})), len(named)),
                   figure(charts["topic_prevalence"])]
     parts.append(f"<h3>{esc(t['representative'])}</h3>")
     passages = run.table("passages").set_index("passage_id")

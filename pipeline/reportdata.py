@@ -14,15 +14,18 @@ language with the same keys; :func:`labels` picks one.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import UsageError
 
+MAX_SHOWN = 40
+"""Informants the matrix and the heatmaps show at most (see :func:`shown_informants`)."""
+K = TypeVar("K")
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = ("id", "en")
 
@@ -54,6 +57,8 @@ ID: dict[str, str] = {
     "matrix": "Matriks tema x informan (penyajian data)",
     "matrix_note": "Setiap sel: jumlah passage informan yang dikode dengan tema "
     "(persentase dari passage informan itu) dan kutipan terbaiknya.",
+    "shown_informants": "Ditampilkan {shown} dari {total} informan, yang passagenya "
+    "terbanyak; semua informan ada di theme_matrix.csv dan workbook.xlsx.",
     "cooccurrence": "Kemunculan bersama tema",
     "cooccurrence_note": "Indeks Jaccard: passage yang dikode dengan kedua tema dibagi "
     "passage yang dikode dengan salah satunya.",
@@ -177,6 +182,8 @@ EN: dict[str, str] = {
     "matrix": "Theme x informant matrix (data display)",
     "matrix_note": "Each cell: the informant's passages coded with the theme (share of that "
     "informant's passages) and the best quote.",
+    "shown_informants": "Showing {shown} of {total} informants, those with the most "
+    "passages; every informant is in theme_matrix.csv and workbook.xlsx.",
     "cooccurrence": "Co-occurrence of themes",
     "cooccurrence_note": "Jaccard index: passages coded with both themes divided by passages "
     "coded with either.",
@@ -401,6 +408,27 @@ def informants(run: RunTables) -> pd.DataFrame:
     grouped["passages"] = grouped["passages"].astype(int)
     grouped["words"] = grouped["words"].astype(int)
     return grouped[columns].astype({"transcript_id": str, "speaker": str})
+
+
+def informant_passages(matrix: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Each informant's (transcript, speaker) passages, from the theme matrix."""
+    first = matrix.drop_duplicates(["transcript_id", "speaker"])
+    return {(str(a), str(b)): int(n) for a, b, n in zip(
+        first["transcript_id"], first["speaker"], first["informant_passages"], strict=True)}
+
+
+def most_passages(keys: Sequence[K], passages: Mapping[K, int],
+                  limit: int | None = None) -> list[K]:
+    """The informants (``keys``) the matrix and the heatmaps show: all of them up to
+    ``limit``, otherwise the ``limit`` with the most ``passages`` (ties: the first met), in
+    their order. A column per informant stops being readable long before 1,000 informants,
+    and drawing them took most of a large run's time. ``limit`` defaults to
+    :data:`MAX_SHOWN`."""
+    limit = MAX_SHOWN if limit is None else limit
+    if len(keys) <= limit:
+        return list(keys)
+    ranked = sorted(range(len(keys)), key=lambda i: -passages.get(keys[i], 0))[:limit]
+    return [keys[i] for i in sorted(ranked)]
 
 
 def theme_prevalence(run: RunTables, lang: str = "id") -> pd.DataFrame:

@@ -31,8 +31,7 @@ from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, TematikError, UsageError
-from pipeline.figures import NAMES as FIGURE_NAMES
-from pipeline.figures import TITLE_KEYS, Chart, make_charts
+from pipeline.files import atomic_write, bytes_writer
 from pipeline.ingest import (
     Corpus,
     find_files,
@@ -44,8 +43,9 @@ from pipeline.lock import run_lock
 from pipeline.manual import read_coded
 from pipeline.matrix import cooccurrence, theme_matrix
 from pipeline.normalise import Normaliser, normalise
-from pipeline.report import render_report
-from pipeline.reportdata import RunTables, labels
+from pipeline.parallel import one_thread_numerics
+from pipeline.reportdata import labels
+from pipeline.reportfiles import write_report
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
 from pipeline.speakers import INFORMANT
@@ -57,7 +57,6 @@ from pipeline.themes import (
 )
 from pipeline.topicmodels import TopicModel
 from pipeline.topics import TooLittleTextError, TopicsResult, fit_topics, theme_seeds
-from pipeline.workbook import workbook_bytes
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +83,6 @@ class RunResult:
 
 def default_out(root: Path = Path("runs")) -> Path:
     return root / datetime.now().strftime("%Y%m%d-%H%M%S")
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp)`` and rename ``tmp`` to ``path``: readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
@@ -238,7 +226,8 @@ def run(
     result = RunResult(out=out)
     # anon: the key's place is checked before anything is written (docs/privacy.md)
     result.key = check_key_path(out, key_out, force=force) if config.anonymise else None
-    with run_lock(out):  # hostile: one run at a time per --out (pipeline/lock.py)
+    # hostile: one run at a time per --out (pipeline/lock.py); perf: see one_thread_numerics
+    with run_lock(out), one_thread_numerics():
         work = _prepare(out, force)
         try:
             steps = _Steps(progress, total=6 + (2 if config.topics != 0 else 0)
@@ -552,11 +541,7 @@ def save_topics(folder: Path, fitted: TopicsResult) -> None:
     model_dir = folder / TOPICS_DIR
     model_dir.mkdir(exist_ok=True)
     for name, data in fitted.model.to_files().items():
-        atomic_write(model_dir / name, _bytes_writer(data))
-
-
-def _bytes_writer(data: bytes) -> Callable[[Path], object]:
-    return lambda path: path.write_bytes(data)
+        atomic_write(model_dir / name, bytes_writer(data))
 
 
 def load_topic_model(run_dir: Path) -> TopicModel:
@@ -590,70 +575,3 @@ def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
                                 fix="Re-run tematik run with --topics auto or --topics K.")
     names = [*info.get("tables", []), "passages", "transcripts"]
     return {name: pd.read_parquet(run_dir / f"{name}.parquet") for name in names}
-
-
-# -- report (issue 6; docs/report.md) ---------------------------------------------------------
-
-REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix",
-                 "theme_cooccurrence", "topic_terms", "passage_topics", "topic_summary",
-                 "topic_prevalence", "k_report", "agreement", "agreement_pairs",
-                 "disagreements", "saturation")
-FIGURES_DIR = "figures"
-
-
-def load_run_tables(folder: Path, manifest: dict[str, object], name: str = "",
-                    codebook: Codebook | None = None) -> RunTables:
-    """The tables of the run in ``folder`` that the report shows (those it has), its
-    manifest and codebook (read from the run's ``codebook.yaml`` unless given)."""
-    folder = Path(folder)
-    tables = {t: pd.read_parquet(folder / f"{t}.parquet") for t in REPORT_TABLES
-              if (folder / f"{t}.parquet").is_file()}
-    book = folder / "codebook.yaml"
-    if codebook is None and book.is_file():
-        codebook = load_codebook(book)
-    return RunTables(manifest, tables, codebook, name or folder.name)
-
-
-def _saved_charts(folder: Path, lang: str) -> dict[str, Chart] | None:
-    """The figures already in ``folder/figures/``, or None when any is missing."""
-    t = labels(lang)
-    charts = {}
-    for name in FIGURE_NAMES:
-        png, svg = folder / f"{name}.png", folder / f"{name}.svg"
-        if png.is_file() and svg.is_file():
-            charts[name] = Chart(name, t[TITLE_KEYS[name]], png.read_bytes(), svg.read_bytes())
-        elif png.exists() or svg.exists():
-            return None
-    return charts or None
-
-
-def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
-                 name: str = "", reuse_figures: bool = False,
-                 codebook: Codebook | None = None) -> dict[str, object]:
-    """Write ``report.html``, ``workbook.xlsx`` and ``figures/*.png|svg`` of the run in
-    ``folder`` from its tables (each file atomically; figures the run no longer has data
-    for are removed). ``reuse_figures`` keeps the figures already written in ``lang``
-    (after a comparison, which changes none of them). ``codebook`` is the run's, when it
-    is at hand. Returns the manifest's ``report`` entry."""
-    folder = Path(folder)
-    run_tables = load_run_tables(folder, manifest, name, codebook)
-    figures_dir = folder / FIGURES_DIR
-    previous = manifest.get("report")
-    same_lang = isinstance(previous, dict) and previous.get("lang") == lang
-    charts = (_saved_charts(figures_dir, lang) if reuse_figures and same_lang else None)
-    if charts is None:
-        charts = make_charts(run_tables, lang)
-        figures_dir.mkdir(exist_ok=True)
-        for chart in charts.values():
-            atomic_write(figures_dir / f"{chart.name}.png", _bytes_writer(chart.png))
-            atomic_write(figures_dir / f"{chart.name}.svg", _bytes_writer(chart.svg))
-        for stale in FIGURE_NAMES:
-            if stale not in charts:
-                for suffix in (".png", ".svg"):
-                    (figures_dir / f"{stale}{suffix}").unlink(missing_ok=True)
-    page = render_report(run_tables, lang=lang, charts=charts).encode("utf-8")
-    atomic_write(folder / "report.html", _bytes_writer(page))
-    atomic_write(folder / "workbook.xlsx", _bytes_writer(workbook_bytes(run_tables)))
-    files = ["report.html", "workbook.xlsx"] + [
-        f"{FIGURES_DIR}/{n}{s}" for n in charts for s in (".png", ".svg")]
-    return {"lang": lang, "files": files}

@@ -63,6 +63,12 @@ class Vocabulary:
         self.keep = keep
 
     def fit(self, docs: Sequence[Sequence[str]]) -> Vocabulary:
+        self.fit_merge(docs)
+        return self
+
+    def fit_merge(self, docs: Sequence[Sequence[str]]) -> list[list[str]]:
+        """Fit, and return the documents with the learned pairs joined (as :meth:`merge`
+        gives them), so a caller that needs both joins each document once."""
         from gensim.corpora import Dictionary
         from gensim.models.phrases import Phrases
 
@@ -74,7 +80,7 @@ class Vocabulary:
             a, b = joined.split(" ")
             grams[(a, b)] = round(float(score), 6)
         self.phrasegrams_ = dict(sorted(grams.items()))
-        merged = [self.merge(d) for d in docs]
+        merged = self.merge_all(docs)
         no_below, no_above, keep_n = filter_settings(n)
         dictionary = Dictionary(merged)
         keep = [t for t in self.keep if t in dictionary.token2id]
@@ -82,21 +88,29 @@ class Vocabulary:
                                    keep_tokens=keep)
         self.terms_ = sorted(dictionary.token2id)
         self.index_ = {t: i for i, t in enumerate(self.terms_)}
-        return self
+        return merged
 
     def merge(self, doc: Sequence[str]) -> list[str]:
         """Join the learned pairs, greedily from the left (as gensim ``Phrases`` does)."""
+        return self.merge_all([doc])[0]
+
+    def merge_all(self, docs: Iterable[Sequence[str]]) -> list[list[str]]:
+        """:meth:`merge` of each document."""
         grams = self.phrasegrams_
-        out: list[str] = []
-        i = 0
-        while i < len(doc):
-            if i + 1 < len(doc) and (doc[i], doc[i + 1]) in grams:
-                out.append(doc[i] + PAIR_JOIN + doc[i + 1])
-                i += 2
-            else:
-                out.append(doc[i])
-                i += 1
-        return out
+        firsts = {a for a, _ in grams}
+        merged = []
+        for doc in docs:
+            out: list[str] = []
+            i, last = 0, len(doc) - 1
+            while i <= last:
+                if i < last and doc[i] in firsts and (doc[i], doc[i + 1]) in grams:
+                    out.append(doc[i] + PAIR_JOIN + doc[i + 1])
+                    i += 2
+                else:
+                    out.append(doc[i])
+                    i += 1
+            merged.append(out)
+        return merged
 
     def parts(self) -> dict[str, tuple[str, str]]:
         """Each joined pair's two terms: ``{"surat_masuk": ("surat", "masuk")}``."""
@@ -104,16 +118,19 @@ class Vocabulary:
 
     def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Document-term counts (documents x ``terms_``); unknown terms are dropped."""
+        return self.count(self.merge_all(docs))
+
+    def count(self, merged: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """:meth:`transform` of documents already joined by :meth:`merge`."""
+        index = self.index_
         rows: list[int] = []
         cols: list[int] = []
-        for r, doc in enumerate(docs):
-            for term in self.merge(doc):
-                c = self.index_.get(term)
-                if c is not None:
-                    rows.append(r)
-                    cols.append(c)
+        for r, doc in enumerate(merged):
+            found = [c for c in map(index.get, doc) if c is not None]
+            cols.extend(found)
+            rows.extend([r] * len(found))
         data = np.ones(len(rows), dtype=np.float64)
-        m = sparse.csr_matrix((data, (rows, cols)), shape=(len(docs), len(self.terms_)))
+        m = sparse.csr_matrix((data, (rows, cols)), shape=(len(merged), len(self.terms_)))
         m.sum_duplicates()
         return m
 
@@ -137,6 +154,15 @@ def _rows_sum_to_one(m: Matrix) -> Matrix:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(sums > 0, m / np.where(sums > 0, sums, 1.0), 1.0 / k)
     return np.asarray(out, dtype=np.float64)
+
+
+def passes_for(n_docs: int) -> int:
+    """LDA passes over ``n_docs`` documents: 3,000 documents' worth, at least 3 and at most
+    20, and 2 from 10,000 documents on (an archive of 21,452 passages scored the same NPMI,
+    0.111 against 0.110, with 2 passes as with 3, a third faster)."""
+    if n_docs >= 10_000:
+        return 2
+    return int(np.clip(3_000 // max(n_docs, 1), 3, 20))
 
 
 class LdaTopics:
@@ -165,7 +191,7 @@ class LdaTopics:
         if self.init not in ("nmf", "random"):
             raise ValueError(f"init must be 'nmf' or 'random', got {self.init!r}")
         n_docs, n_terms = counts.shape
-        passes = self.passes or int(np.clip(3_000 // max(n_docs, 1), 3, 20))
+        passes = self.passes or passes_for(n_docs)
         corpus = Sparse2Corpus(counts, documents_columns=False)
         model = LdaModel(
             num_topics=self.n_topics, id2word={i: str(i) for i in range(n_terms)},
@@ -248,17 +274,18 @@ class NmfTopics:
     """
 
     def __init__(self, n_topics: int = 10, *, random_state: int = 42, max_iter: int = 400,
-                 init: str = "nndsvdar") -> None:
+                 init: str = "nndsvdar", tol: float = 1e-4) -> None:
         self.n_topics = n_topics
         self.random_state = random_state
         self.max_iter = max_iter
         self.init = init
+        self.tol = tol
 
     def _nmf(self) -> Any:
         from sklearn.decomposition import NMF
 
         return NMF(n_components=self.n_topics, init=self.init, random_state=self.random_state,
-                   max_iter=self.max_iter, tol=1e-4)
+                   max_iter=self.max_iter, tol=self.tol)
 
     def fit(self, counts: sparse.csr_matrix) -> NmfTopics:
         from sklearn.exceptions import ConvergenceWarning

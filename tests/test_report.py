@@ -23,8 +23,10 @@ from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.figures import MAKERS, NAMES
 from pipeline.jobs import compare_run
 from pipeline.report import SECTIONS, render_report
+from pipeline import reportdata
 from pipeline.reportdata import EN, ID, RunTables
-from pipeline.run import load_run_tables, run
+from pipeline.reportfiles import load_run_tables
+from pipeline.run import run
 from pipeline.workbook import workbook_bytes
 from tests.conftest import write
 
@@ -227,6 +229,30 @@ def test_the_matrix_shows_the_best_quote_in_each_cell(sample_run: Path) -> None:
         assert f"<q>{html.escape(quote, quote=True)}</q>" in matrix
 
 
+def test_a_large_run_shows_the_informants_with_most_passages(
+        sample_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An archive of 1,000 informants cannot be a table of 1,000 columns: the matrix and
+    # the heatmaps keep the informants who said most, and the report says how many.
+    monkeypatch.setattr(reportdata, "MAX_SHOWN", 3)
+    tables = load_run_tables(sample_run,
+                             json.loads((sample_run / "manifest.json").read_text("utf-8")))
+    page = render_report(tables, charts={})
+    matrix = page.split("<table class=\"matrix\">")[1].split("</table>")[0]
+    m = pd.read_parquet(sample_run / "theme_matrix.parquet")
+    per_informant = m.drop_duplicates(["transcript_id", "speaker"])
+    assert len(per_informant) > 3
+    most = per_informant.nlargest(3, "informant_passages", keep="first")
+    least = per_informant.nsmallest(1, "informant_passages").iloc[0]
+    head = matrix.split("</thead>")[0]
+    assert head.count("<th>") == 1 + 3
+    for speaker in most["speaker"]:
+        assert f"<th>{html.escape(speaker)}<br>" in head
+    assert f"<th>{html.escape(least.speaker)}<br>" not in head
+    assert ID["shown_informants"].format(shown=3, total=len(per_informant)) in page
+    chart = MAKERS["theme_informant"](tables, "id")
+    assert chart is not None and chart.png.startswith(b"\x89PNG")
+
+
 def test_report_lang_en_switches_the_labels(sample_run: Path, tmp_path: Path) -> None:
     copy = tmp_path / "sample"
     shutil.copytree(sample_run, copy)
@@ -281,7 +307,8 @@ def test_workbook_sheets_have_frozen_headers_filters_and_widths(compared: Path) 
     passages = book["passages"]
     header = [c.value for c in passages[1]]
     text_col = passages.cell(row=1, column=header.index("text") + 1).column_letter
-    assert 40 <= passages.column_dimensions[text_col].width <= 80
+    # Excel stores a width in characters plus its cell padding (80 -> 80.71)
+    assert 40 <= passages.column_dimensions[text_col].width <= 81
     assert passages[f"{text_col}2"].alignment.wrap_text
     id_col = passages.cell(row=1, column=header.index("passage_id") + 1).column_letter
     assert 15 <= passages.column_dimensions[id_col].width <= 40
