@@ -9,8 +9,13 @@ The files are the same bytes either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import multiprocessing
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -21,7 +26,7 @@ from pipeline.files import atomic_write, bytes_writer
 from pipeline.parallel import can_fork, cores, map_in_order
 from pipeline.report import render_report
 from pipeline.reportdata import RunTables, labels
-from pipeline.workbook import workbook_bytes
+from pipeline.workbook import Book, sheets, workbook_bytes
 
 REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix",
                  "theme_cooccurrence", "topic_terms", "passage_topics", "topic_summary",
@@ -30,17 +35,18 @@ REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix
 FIGURES_DIR = "figures"
 
 
-def load_run_tables(folder: Path, manifest: dict[str, object], name: str = "",
-                    codebook: Codebook | None = None) -> RunTables:
-    """The tables of the run in ``folder`` that the report shows (those it has), its
-    manifest and codebook (read from the run's ``codebook.yaml`` unless given)."""
+def load_run_tables(folder: Path, manifest: Mapping[str, object], name: str = "",
+                    codebook: Codebook | None = None,
+                    tables: Sequence[str] = REPORT_TABLES) -> RunTables:
+    """The ``tables`` of the run in ``folder`` (by default those the report shows; those it
+    has), its manifest and codebook (read from the run's ``codebook.yaml`` unless given)."""
     folder = Path(folder)
-    tables = {t: pd.read_parquet(folder / f"{t}.parquet") for t in REPORT_TABLES
+    frames = {t: pd.read_parquet(folder / f"{t}.parquet") for t in tables
               if (folder / f"{t}.parquet").is_file()}
     book = folder / "codebook.yaml"
     if codebook is None and book.is_file():
         codebook = load_codebook(book)
-    return RunTables(manifest, tables, codebook, name or folder.name)
+    return RunTables(manifest, frames, codebook, name or folder.name)
 
 
 def _saved_charts(folder: Path, lang: str) -> dict[str, Chart] | None:
@@ -58,20 +64,24 @@ def _saved_charts(folder: Path, lang: str) -> dict[str, Chart] | None:
 
 def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
                  name: str = "", reuse_figures: bool = False,
-                 codebook: Codebook | None = None) -> dict[str, object]:
+                 codebook: Codebook | None = None,
+                 workbook: BackgroundWorkbook | None = None) -> dict[str, object]:
     """Write ``report.html``, ``workbook.xlsx`` and ``figures/*.png|svg`` of the run in
     ``folder`` from its tables (each file atomically; figures the run no longer has data
     for are removed). ``reuse_figures`` keeps the figures already written in ``lang``
     (after a comparison, which changes none of them). ``codebook`` is the run's, when it
-    is at hand. Returns the manifest's ``report`` entry."""
+    is at hand; ``workbook``, the workbook begun while the run went on. Returns the
+    manifest's ``report`` entry."""
     folder = Path(folder)
     run_tables = load_run_tables(folder, manifest, name, codebook)
     figures_dir = folder / FIGURES_DIR
     previous = manifest.get("report")
     same_lang = isinstance(previous, dict) and previous.get("lang") == lang
     saved = (_saved_charts(figures_dir, lang) if reuse_figures and same_lang else None)
+    if workbook is not None:
+        workbook.send(run_tables)  # it closes the file while the figures are drawn
     to_draw = undrawn(run_tables, lang) if saved is None else []
-    made = _make(run_tables, lang, [WORKBOOK, *to_draw])
+    made = _make(run_tables, lang, [*([] if workbook else [WORKBOOK]), *to_draw])
     drawn = {n: c for n in to_draw if isinstance(c := made[n], Chart | None)}
     charts = saved if saved is not None else make_charts(run_tables, lang, drawn=drawn)
     if saved is None:
@@ -85,9 +95,9 @@ def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
                     (figures_dir / f"{stale}{suffix}").unlink(missing_ok=True)
     page = render_report(run_tables, lang=lang, charts=charts).encode("utf-8")
     atomic_write(folder / "report.html", bytes_writer(page))
-    workbook = made[WORKBOOK]
-    assert isinstance(workbook, bytes)
-    atomic_write(folder / "workbook.xlsx", bytes_writer(workbook))
+    book = workbook.finish() if workbook else made[WORKBOOK]
+    assert isinstance(book, bytes)
+    atomic_write(folder / "workbook.xlsx", bytes_writer(book))
     files = ["report.html", "workbook.xlsx"] + [
         f"{FIGURES_DIR}/{n}{s}" for n in charts for s in (".png", ".svg")]
     return {"lang": lang, "files": files}
@@ -120,3 +130,77 @@ def _make(run: RunTables, lang: str, pieces: Sequence[str]) -> dict[str, bytes |
     finally:
         _set_job(None)
     return dict(zip(pieces, made, strict=True))
+
+
+class BackgroundWorkbook:
+    """``workbook.xlsx`` begun in a forked worker process as soon as the coding tables are
+    in ``folder``, while this process fits topics: its big sheets (transcripts, passages,
+    codings, the theme displays; 7 s of a 1,000-interview run) are written on the core the
+    topic model leaves idle. :meth:`send` gives it the rest (the manifest, the topic and
+    agreement sheets) and :meth:`finish` returns the file's bytes, the same as
+    :func:`workbook_bytes`.
+    Use :func:`begin_workbook`, which gives None where workers cannot be forked."""
+
+    def __init__(self, folder: Path) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_background, args=(child, Path(folder)),
+                                        daemon=True)
+        self._process.start()
+        child.close()
+
+    def send(self, run: RunTables) -> None:
+        """Send the rest of the run; the worker then closes the file on its own."""
+        late = {n: f for n, f in sheets(run).items() if n not in EARLY_SHEETS}
+        self._conn.send((dict(run.manifest), late))
+
+    def finish(self) -> bytes:
+        """Wait for the file (after :meth:`send`)."""
+        status, payload = self._conn.recv()
+        self._process.join()
+        if status != "ok":
+            raise RuntimeError(f"writing workbook.xlsx failed: {payload}")
+        return cast(bytes, payload)
+
+    def cancel(self) -> None:
+        """Stop the worker if it is still running (the run failed before its report)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
+
+
+EARLY_SHEETS = ("transcripts", "passages", "codings", "theme_matrix", "theme_cooccurrence")
+"""The sheets a :class:`BackgroundWorkbook` writes before the run ends (the first of
+:data:`~pipeline.workbook.SHEETS`, from tables written before topics)."""
+
+
+@contextmanager
+def begin_workbook(folder: Path) -> Iterator[BackgroundWorkbook | None]:
+    """A :class:`BackgroundWorkbook` for the run in ``folder`` while the block runs (None
+    where workers are not forked: there the report stage makes the workbook). A worker
+    the block did not finish with (it raised) is stopped."""
+    book = BackgroundWorkbook(folder) if can_fork() and cores() > 1 else None
+    try:
+        yield book
+    finally:
+        if book is not None:
+            book.cancel()
+
+
+def _background(conn: Connection, folder: Path) -> None:
+    try:
+        buffer = io.BytesIO()
+        book = Book(buffer)
+        book.add(sheets(load_run_tables(folder, {}, tables=EARLY_SHEETS)))
+        message = conn.recv()
+        manifest, late = message
+        book.add(late)
+        book.finish(RunTables(manifest))
+        conn.send(("ok", buffer.getvalue()))
+    except EOFError:  # the run stopped: nothing to finish
+        pass
+    except Exception as exc:  # reported by finish(), in the run's process
+        conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+    finally:
+        conn.close()

@@ -45,7 +45,7 @@ from pipeline.matrix import cooccurrence, theme_matrix
 from pipeline.normalise import Normaliser, normalise
 from pipeline.parallel import one_thread_numerics
 from pipeline.reportdata import labels
-from pipeline.reportfiles import write_report
+from pipeline.reportfiles import begin_workbook, write_report
 from pipeline.resources import load_lexicon
 from pipeline.segment import passages_frame, segment
 from pipeline.speakers import INFORMANT
@@ -328,63 +328,67 @@ def _run_stages(
                          else Path(config.codebook).read_text(encoding="utf-8"))
         atomic_write(work / "codebook.yaml",
                      lambda p: p.write_text(codebook_text, encoding="utf-8"))
-    topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
-                                normaliser, result, steps)
-    informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
-    result.counts.update(
-        transcripts=len(corpus.transcripts),
-        informants=len(informants),
-        turns=len(corpus.turns),
-        passages=len(passages),
-        tokens=len(tokens),
-        words=int((tokens["kind"].isin(["word", "stop", "filler"])).sum()) if len(tokens) else 0,
-        codings=len(codings),
-        coded_passages=int(codings["passage_id"].nunique()),
-    )
-    if not passages:
-        result.warnings.append("no informant passages were found; the tables are empty")
-    manifest = {
-        "tematik_version": __version__,
-        "status": "complete",
-        "started": started,
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": config.to_dict(),
-        "seed": config.seed,
-        "lexicon_sha256": lexicon.digest,
-        "supervised": None if supervised is None or coded is None else {
-            "train": str(config.train), "passages": len(coded),
-            "train_sha256": hashlib.sha256(Path(str(config.train)).read_bytes()).hexdigest(),
-            "themes": list(supervised.classes_), "untrainable": supervised.untrainable_,
-            "files": ["supervised/model.json", "supervised_terms.parquet",
-                      "supervised_cv.parquet"]},
-        "codebook": {"name": codebook.name, "version": codebook.version,
-                     "path": str(config.codebook), "sha256": codebook.sha256,
-                     "themes": [t.id for t in codebook.themes]},
-        "packages": _versions(),
-        "inputs": [
-            {"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
-             "encoding": t.encoding, "sha256": t.sha256}
-            for t in corpus.transcripts
-        ],
-        "skipped": result.skipped,
-        "warnings": result.warnings,
-        "counts": result.counts,
-        "timings_s": timings,
-        "tables": ["transcripts", "turns", "passages", "tokens", "evidence", "theme_scores",
-                   "codings", "theme_matrix", "theme_cooccurrence",
-                   *cast(list[str], topics_info["tables"])],
-        "topics": topics_info,
-    }
-    if done is not None:  # anon: counts only; every string scrubbed of names and ids
-        manifest["anonymised"] = dict(done.counts)
-        manifest = done.scrub_data(manifest)
-        result.warnings[:] = map(done.scrub, result.warnings)
-        result.skipped[:] = map(done.scrub, result.skipped)
-    with _stage("report", timings, steps):
-        # The report sees the manifest as it will be read back (tuples become lists).
-        as_saved = json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
-        manifest["report"] = write_report(work, as_saved, lang=lang, codebook=codebook,
-                                          name=work.name.removesuffix(".incomplete"))
+    # perf: the workbook's big sheets are written in a worker while topics fit
+    with begin_workbook(work) as workbook:
+        topics_info = _topics_stage(passages_df, tokens, transcripts, work, config, codebook,
+                                    normaliser, result, steps)
+        informants = {(t.transcript_id, t.speaker) for t in corpus.turns if t.role == INFORMANT}
+        result.counts.update(
+            transcripts=len(corpus.transcripts),
+            informants=len(informants),
+            turns=len(corpus.turns),
+            passages=len(passages),
+            tokens=len(tokens),
+            words=(int(tokens["kind"].isin(["word", "stop", "filler"]).sum()) if len(tokens)
+                   else 0),
+            codings=len(codings),
+            coded_passages=int(codings["passage_id"].nunique()),
+        )
+        if not passages:
+            result.warnings.append("no informant passages were found; the tables are empty")
+        manifest = {
+            "tematik_version": __version__,
+            "status": "complete",
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "config": config.to_dict(),
+            "seed": config.seed,
+            "lexicon_sha256": lexicon.digest,
+            "supervised": None if supervised is None or coded is None else {
+                "train": str(config.train), "passages": len(coded),
+                "train_sha256": hashlib.sha256(Path(str(config.train)).read_bytes()).hexdigest(),
+                "themes": list(supervised.classes_), "untrainable": supervised.untrainable_,
+                "files": ["supervised/model.json", "supervised_terms.parquet",
+                          "supervised_cv.parquet"]},
+            "codebook": {"name": codebook.name, "version": codebook.version,
+                         "path": str(config.codebook), "sha256": codebook.sha256,
+                         "themes": [t.id for t in codebook.themes]},
+            "packages": _versions(),
+            "inputs": [
+                {"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
+                 "encoding": t.encoding, "sha256": t.sha256}
+                for t in corpus.transcripts
+            ],
+            "skipped": result.skipped,
+            "warnings": result.warnings,
+            "counts": result.counts,
+            "timings_s": timings,
+            "tables": ["transcripts", "turns", "passages", "tokens", "evidence", "theme_scores",
+                       "codings", "theme_matrix", "theme_cooccurrence",
+                       *cast(list[str], topics_info["tables"])],
+            "topics": topics_info,
+        }
+        if done is not None:  # anon: counts only; every string scrubbed of names and ids
+            manifest["anonymised"] = dict(done.counts)
+            manifest = done.scrub_data(manifest)
+            result.warnings[:] = map(done.scrub, result.warnings)
+            result.skipped[:] = map(done.scrub, result.skipped)
+        with _stage("report", timings, steps):
+            # The report sees the manifest as it will be read back (tuples become lists).
+            as_saved = json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+            manifest["report"] = write_report(work, as_saved, lang=lang, codebook=codebook,
+                                              name=work.name.removesuffix(".incomplete"),
+                                              workbook=workbook)
     write_json(work / "manifest.json", manifest)
     return done
 

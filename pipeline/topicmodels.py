@@ -24,6 +24,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.errors import UsageError
+from pipeline.parallel import can_fork, cores, map_in_order
 
 log = logging.getLogger(__name__)
 
@@ -228,13 +229,23 @@ class LdaTopics:
         return start
 
     def transform(self, counts: sparse.csr_matrix) -> Matrix:
-        from gensim.matutils import Sparse2Corpus
-
-        # gensim starts inference from random values: reseed so the same input always gives
-        # the same answer, however often it is asked.
-        self.model_.random_state = np.random.RandomState(self.random_state)
-        gamma, _ = self.model_.inference(list(Sparse2Corpus(counts, documents_columns=False)))
-        return _rows_sum_to_one(np.asarray(gamma, dtype=np.float64))
+        """Topic probabilities of each document. gensim starts inference from random values,
+        so the documents go in blocks of :data:`INFER_BLOCK`, block ``b`` reseeded at
+        ``random_state + b``: the same input always gives the same answer, however often it
+        is asked and however many worker processes (one per core, forked, from two blocks
+        on) computed it."""
+        x = sparse.csr_matrix(counts)
+        blocks = [(b, x[i:i + INFER_BLOCK])
+                  for b, i in enumerate(range(0, x.shape[0], INFER_BLOCK))]
+        if not blocks:
+            return np.zeros((0, self.n_topics), dtype=np.float64)
+        _set_inferring(self)
+        try:
+            gammas = map_in_order(_infer_block, blocks, cores() if can_fork() else 1,
+                                  initializer=_set_inferring, initargs=(self,))
+        finally:
+            _set_inferring(None)
+        return _rows_sum_to_one(np.vstack(gammas).astype(np.float64))
 
     def state(self) -> tuple[dict[str, Any], dict[str, Matrix]]:
         params = {"n_topics": self.n_topics, "random_state": self.random_state,
@@ -264,6 +275,27 @@ class LdaTopics:
         self.passes_ = int(params["passes"])
         self.components_ = _rows_sum_to_one(model.get_topics().astype(np.float64))
         return self
+
+
+INFER_BLOCK = 2_000
+"""Documents per block of :meth:`LdaTopics.transform`."""
+_INFERRING: LdaTopics | None = None
+
+
+def _set_inferring(model: LdaTopics | None) -> None:
+    global _INFERRING
+    _INFERRING = model
+
+
+def _infer_block(block: tuple[int, sparse.csr_matrix]) -> Matrix:
+    from gensim.matutils import Sparse2Corpus
+
+    assert _INFERRING is not None
+    b, counts = block
+    model = _INFERRING.model_
+    model.random_state = np.random.RandomState(_INFERRING.random_state + b)
+    gamma, _ = model.inference(list(Sparse2Corpus(counts, documents_columns=False)))
+    return np.asarray(gamma, dtype=np.float64)
 
 
 class NmfTopics:

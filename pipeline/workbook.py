@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 import xlsxwriter
@@ -65,11 +65,10 @@ def _width(value: object) -> int:
     return len(str(value))
 
 
-def _sheet(book: Any, name: str, frame: pd.DataFrame, styles: Mapping[str, Any]) -> None:
-    """One sheet, streamed to the file row by row (XlsxWriter's constant-memory mode, so a
-    30,000-passage sheet takes seconds). Widths, the frozen header and the filter come
-    first, so the widths come from a first pass over the values."""
-    ws = book.add_worksheet(name[:31])
+def _sheet(ws: Any, frame: pd.DataFrame, styles: Mapping[str, Any]) -> None:
+    """Fill the sheet ``ws``, streamed to the file row by row (XlsxWriter's constant-memory
+    mode, so a 30,000-passage sheet takes seconds). Widths, the frozen header and the filter
+    come first, so the widths come from a first pass over the values."""
     columns = [str(c) for c in frame.columns]
     rows = [[_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     for i, column in enumerate(columns):
@@ -97,7 +96,8 @@ def _sheet(book: Any, name: str, frame: pd.DataFrame, styles: Mapping[str, Any])
                 ws.write_string(r, i, str(v))
 
 
-def _tables(run: RunTables) -> dict[str, pd.DataFrame]:
+def sheets(run: RunTables) -> dict[str, pd.DataFrame]:
+    """The sheets after ``run``, by name, in :data:`SHEETS` order, as they are written."""
     out: dict[str, pd.DataFrame] = {}
     t = run.tables
     if "transcripts" in t:
@@ -136,21 +136,36 @@ def _record_frame(run: RunTables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
+class Book:
+    """A workbook being written: the ``run`` sheet first (filled by :meth:`finish`, when the
+    run's record is known), then the sheets in the order they are added."""
+
+    def __init__(self, target: str | IO[bytes]) -> None:
+        self._book = xlsxwriter.Workbook(target, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": True})
+        self._styles = {"bold": self._book.add_format({"bold": True}),
+                        "wrap": self._book.add_format({"text_wrap": True, "valign": "top"})}
+        self._run = self._book.add_worksheet("run")
+
+    def add(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        for name, frame in frames.items():
+            _sheet(self._book.add_worksheet(name[:31]), frame, self._styles)
+
+    def finish(self, run: RunTables) -> None:
+        """Fill the ``run`` sheet from the run's manifest and close the file. XlsxWriter
+        dates every zip entry 1980-01-01; the document's dates are the run's end."""
+        _sheet(self._run, _record_frame(run), self._styles)
+        self._book.set_properties({"author": "tematik", "created": _finished(run)})
+        self._book.close()
+
+
 def workbook_bytes(run: RunTables) -> bytes:
     """The workbook of the run's tables (see the module docstring for its sheets)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False,
-                                        "nan_inf_to_errors": True})
-    # XlsxWriter dates every zip entry 1980-01-01; the document's dates are the run's end.
-    book.set_properties({"author": "tematik", "created": _finished(run)})
-    styles = {"bold": book.add_format({"bold": True}),
-              "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
-    _sheet(book, "run", _record_frame(run), styles)
-    sheets: Mapping[str, pd.DataFrame] = _tables(run)
-    for name, frame in sheets.items():
-        _sheet(book, name, frame, styles)
-    book.close()
+    book = Book(buffer)
+    book.add(sheets(run))
+    book.finish(run)
     return buffer.getvalue()
 
 

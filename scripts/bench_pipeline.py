@@ -11,9 +11,10 @@ removed afterwards. Transcript i is the same at every size.
 
 For each size, in child processes (so that peak memory is per size and per side):
 
-- tematik: ``pipeline.run.run`` in-process with ``--topics auto``: per-stage seconds from
-  the run's own timings, peak resident memory (``ru_maxrss``), and the NPMI coherence of
-  its topics (``topic_summary.c_npmi``, computed by ``pipeline.topicmodels.coherence``).
+- tematik: ``pipeline.run.run`` in-process with ``--topics auto``, report included:
+  per-stage seconds from the run's own timings, peak resident memory (``ru_maxrss``) of the
+  run's process and the largest of its worker processes, and the NPMI coherence of its
+  topics (``topic_summary.c_npmi``, computed by ``pipeline.topicmodels.coherence``).
 - the CLI (``tematik run --topics auto``) once per size in --cli-sizes: wall time including
   start-up (Python, spaCy, pandas imports).
 - baseline, on the same informant passages tematik found: Sastrawi ``stem()`` on each
@@ -149,6 +150,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def worker_peak_mib() -> float:
+    """The largest peak of the worker processes this process waited for (normalise, K
+    search, figures, the workbook begun during topics)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def child_tematik(corpus: Path, out: Path, seed: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     import pandas as pd
@@ -166,6 +173,7 @@ def child_tematik(corpus: Path, out: Path, seed: int) -> dict[str, Any]:
     return {"pipeline": str(Path(pipeline.__file__).resolve()), "seconds": total,
             "import_seconds": imports, "stages": result.timings,
             "counts": result.counts, "peak_mib": peak_mib(),
+            "worker_peak_mib": worker_peak_mib(),
             "words": int(passages["text"].str.split().str.len().sum()),
             "npmi": float(summary["c_npmi"].mean()) if len(summary) else None,
             "k": len(summary)}
@@ -247,6 +255,8 @@ def show(size: int, r: dict[str, Any]) -> None:
     for label, side, k in (("tematik run", ours, ours["k"]), ("baseline", base, 10)):
         print(f"{label:<24}{side['seconds']:>9.2f}{side['words'] / side['seconds']:>11,.0f}"
               f"{side['peak_mib']:>10,.0f}{side['npmi']:>8.3f}{k:>4}")
+    print(f"tematik worker processes: largest peak {ours['worker_peak_mib']:,.0f} MiB "
+          "(forked: they share the run's pages until they write to them)")
     norm = ours["stages"].get("normalise", 0.0)
     print(f"ratio baseline/tematik: whole {base['seconds'] / ours['seconds']:.1f}x; "
           f"stem vs normalise {base['stages']['stem'] / max(norm, 1e-9):.1f}x "

@@ -121,6 +121,29 @@ def test_a_failed_run_leaves_a_marked_incomplete_directory(
     assert not (tmp_path / "run.incomplete").exists()
 
 
+def test_a_run_that_fails_after_coding_leaves_no_worker_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workbook is begun in a worker process once the coding tables are written; a run
+    # that stops later (here in the topic stage) must stop that worker too.
+    import multiprocessing
+
+    import pipeline.run as run_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("topics on fire")
+
+    monkeypatch.setattr(run_module, "_topics_stage", broken)
+    src = write(tmp_path / "a.txt", "P: Gimana apel paginya?\nI: Ya udah rutin, tiap hari "
+                "kita apel pagi, gitu.\n")
+    with pytest.raises(RuntimeError, match="topics on fire"):
+        run([src], tmp_path / "run")
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "run").exists()
+    assert (tmp_path / "run.incomplete" / "codings.parquet").is_file()
+    assert not (tmp_path / "run.incomplete" / "workbook.xlsx").exists()
+
+
 def test_window_words_is_recorded_and_used(tmp_path: Path) -> None:
     long = " ".join(f"Kalimat {i} soal disiplin dan apel pagi." for i in range(80))
     src = write(tmp_path / "a.txt", f"P: Ceritakan.\nI: {long}\n")
