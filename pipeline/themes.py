@@ -27,12 +27,14 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.normalise import Normaliser, without_clitic
+from pipeline.parallel import can_fork, cores, map_in_order
 from pipeline.supervised import SupervisedCoder, features_from_tokens, indicative_words
 
 log = logging.getLogger(__name__)
@@ -132,7 +134,26 @@ class DictionaryCoder:
         the transcript), weight (what the match added to the score; 0 for negatives).
         ``scores`` columns: passage_id, theme, score, blocked (a negative cue matched); one
         row per passage and theme with any match.
+
+        perf (issue 7): from :data:`PARALLEL_MIN_TOKENS` tokens on, where workers can be
+        forked, the passages are split into one run of whole passages per core and matched
+        by worker processes; a passage's matches depend on its own tokens only, so the
+        tables are the same as one process's.
         """
+        jobs = cores() if can_fork() and len(tokens) >= PARALLEL_MIN_TOKENS else 1
+        if jobs <= 1:
+            return self._match(tokens)
+        _set_matching(self, tokens)
+        try:
+            parts = map_in_order(_match_part, _passage_runs(tokens, jobs), jobs,
+                                 initializer=_set_matching, initargs=(self, tokens))
+        finally:
+            _set_matching(None, None)
+        return DictionaryResult(pd.concat([p.evidence for p in parts], ignore_index=True),
+                                pd.concat([p.scores for p in parts], ignore_index=True),
+                                self.threshold, self.relative, self.fallback)
+
+    def _match(self, tokens: pd.DataFrame) -> DictionaryResult:
         rows: dict[str, list[object]] = {c: [] for c in EVIDENCE_COLUMNS}
         score_rows: list[tuple[str, str, float, bool]] = []
         if len(tokens):
@@ -243,6 +264,34 @@ class DictionaryCoder:
             found.extend((g, g + 1, cue) for cue in here if (cue.theme, g) not in covered)
         found.sort(key=lambda f: (f[0], f[2].theme, f[2].text))
         return found, pids
+
+
+PARALLEL_MIN_TOKENS = 300_000
+"""Tokens from which :meth:`DictionaryCoder.match` uses worker processes (about 80
+interviews; below, starting them costs more than it saves)."""
+_MATCHING: tuple[DictionaryCoder, pd.DataFrame] | None = None
+
+
+def _set_matching(coder: DictionaryCoder | None, tokens: pd.DataFrame | None) -> None:
+    global _MATCHING
+    _MATCHING = None if coder is None or tokens is None else (coder, tokens)
+
+
+def _passage_runs(tokens: pd.DataFrame, parts: int) -> list[tuple[int, int]]:
+    """``parts`` (first row, last row + 1) ranges of about equal size that never cut a
+    passage (the tokens table is in passage order)."""
+    pids = tokens["passage_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, pids[1:] != pids[:-1]])  # each passage's first row
+    # the first passage that starts at or after each equal share of the rows
+    at = np.searchsorted(starts, [len(pids) * i // parts for i in range(1, parts)])
+    cuts = sorted({int(starts[i]) for i in at if i < len(starts)})
+    return [(a, b) for a, b in pairwise([0, *cuts, len(pids)]) if b > a]
+
+
+def _match_part(rows: tuple[int, int]) -> DictionaryResult:
+    assert _MATCHING is not None
+    coder, tokens = _MATCHING
+    return coder._match(tokens.iloc[rows[0]:rows[1]])
 
 
 def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:

@@ -13,8 +13,10 @@ For each size, in child processes (so that peak memory is per size and per side)
 
 - tematik: ``pipeline.run.run`` in-process with ``--topics auto``, report included:
   per-stage seconds from the run's own timings, peak resident memory (``ru_maxrss``) of the
-  run's process and the largest of its worker processes, and the NPMI coherence of its
-  topics (``topic_summary.c_npmi``, computed by ``pipeline.topicmodels.coherence``).
+  run's process, the peak of the run and its worker processes together (proportional set
+  size, sampled every 50 ms: pages a forked worker shares with the run count once), and
+  the NPMI coherence of its topics (``topic_summary.c_npmi``, computed by
+  ``pipeline.topicmodels.coherence``).
 - the CLI (``tematik run --topics auto``) once per size in --cli-sizes: wall time including
   start-up (Python, spaCy, pandas imports).
 - baseline, on the same informant passages tematik found: Sastrawi ``stem()`` on each
@@ -212,12 +214,42 @@ def child_baseline(run_dir: Path, seed: int) -> dict[str, Any]:
             "top_terms": [" ".join(t[:5]) for t in top]}
 
 
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants: memory shared between a forked
+    worker and its parent counts once, split between them, so the sum is what the process
+    tree really holds (Linux only; 0 elsewhere)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # the process ended while it was read
+    return total
+
+
 def spawn(args: list[str]) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"child {' '.join(args[:2])} failed:\n{proc.stderr[-3000:]}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    """Run a child of this script; its JSON result, with ``tree_peak_mib``: the largest
+    :func:`_tree_pss_kib` of the child and its workers, sampled every 50 ms."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, stdout=out,
+                                stderr=err, text=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_pss_kib(proc.pid))
+            time.sleep(0.05)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"child {' '.join(args[:2])} failed:\n{err.read()[-3000:]}")
+        result = dict(json.loads(out.read().strip().splitlines()[-1]))
+    result["tree_peak_mib"] = peak / 1024 if peak else None
+    return result
 
 
 def cli_seconds(corpus: Path, out: Path, seed: int) -> float:
@@ -255,8 +287,10 @@ def show(size: int, r: dict[str, Any]) -> None:
     for label, side, k in (("tematik run", ours, ours["k"]), ("baseline", base, 10)):
         print(f"{label:<24}{side['seconds']:>9.2f}{side['words'] / side['seconds']:>11,.0f}"
               f"{side['peak_mib']:>10,.0f}{side['npmi']:>8.3f}{k:>4}")
-    print(f"tematik worker processes: largest peak {ours['worker_peak_mib']:,.0f} MiB "
-          "(forked: they share the run's pages until they write to them)")
+    if ours.get("tree_peak_mib"):
+        print(f"tematik with its worker processes: peak {ours['tree_peak_mib']:,.0f} MiB "
+              f"(proportional set size; a worker's own largest resident set "
+              f"{ours['worker_peak_mib']:,.0f} MiB counts the pages it shares with the run)")
     norm = ours["stages"].get("normalise", 0.0)
     print(f"ratio baseline/tematik: whole {base['seconds'] / ours['seconds']:.1f}x; "
           f"stem vs normalise {base['stages']['stem'] / max(norm, 1e-9):.1f}x "

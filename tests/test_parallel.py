@@ -6,16 +6,22 @@ import io
 import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import pipeline.ingest as ingest_module
+import pipeline.themes as themes_module
+import pipeline.topicmodels as topicmodels_module
 import pipeline.topics as topics_module
+from pipeline.codebook import load_codebook
 from pipeline.config import DEFAULT_CORPUS
 from pipeline.ingest import find_files, ingest, read_files
 from pipeline.normalise import Normaliser, normalise
 from pipeline.parallel import map_in_order
 from pipeline.segment import Passage
+from pipeline.themes import DictionaryCoder
+from pipeline.topicmodels import LdaTopics, Vocabulary
 from pipeline.topics import fit_topics
 from tests.conftest import write
 from tests.test_topics import frames, planted_docs
@@ -93,3 +99,34 @@ def test_files_read_by_workers_give_the_same_corpus_and_the_same_errors(
     assert pooled == alone
     assert len(pooled.transcripts) == 6 and len(pooled.skipped) == 1
     assert "rusak.txt" in pooled.skipped[0]
+
+
+def test_cues_matched_in_worker_processes_are_the_cues_matched_in_one(
+        spoken_passages: list[Passage], normaliser: Normaliser,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tokens = normalise(spoken_passages, normaliser, n_jobs=1)
+    coder = DictionaryCoder(load_codebook(), normaliser)
+    monkeypatch.setattr(themes_module, "PARALLEL_MIN_TOKENS", 10**9)
+    alone = coder.match(tokens)
+    monkeypatch.setattr(themes_module, "PARALLEL_MIN_TOKENS", 0)
+    pooled = coder.match(tokens)
+    assert len(alone.evidence) > 500  # the sample's answers are full of cues
+    pd.testing.assert_frame_equal(alone.evidence, pooled.evidence)
+    pd.testing.assert_frame_equal(alone.scores, pooled.scores)
+
+
+def test_topic_inference_in_blocks_is_the_same_in_workers_and_in_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = planted_docs(n_docs=200)
+    vocabulary = Vocabulary()
+    counts = vocabulary.count(vocabulary.fit_merge(docs))
+    model = LdaTopics(5, random_state=3).fit(counts)
+    monkeypatch.setattr(topicmodels_module, "INFER_BLOCK", 40)  # five blocks
+    monkeypatch.setattr(topicmodels_module, "can_fork", lambda: False)
+    alone = model.transform(counts)
+    monkeypatch.undo()
+    monkeypatch.setattr(topicmodels_module, "INFER_BLOCK", 40)
+    pooled = model.transform(counts)
+    assert alone.shape == (200, 5)
+    assert np.array_equal(alone, pooled)
+    assert np.array_equal(pooled, model.transform(counts))  # asked again, the same answer

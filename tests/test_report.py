@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from pipeline import reportdata
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.figures import MAKERS, NAMES
 from pipeline.jobs import compare_run
 from pipeline.report import SECTIONS, render_report
-from pipeline import reportdata
 from pipeline.reportdata import EN, ID, RunTables
 from pipeline.reportfiles import load_run_tables
 from pipeline.run import run
