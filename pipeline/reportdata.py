@@ -24,7 +24,7 @@ from pipeline.codebook import Codebook
 from pipeline.errors import UsageError
 
 MAX_SHOWN = 40
-"""Informants the matrix and the heatmaps show at most (see :func:`shown_informants`)."""
+"""Informants the matrix and the heatmaps show at most (see :func:`most_passages`)."""
 K = TypeVar("K")
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = ("id", "en")

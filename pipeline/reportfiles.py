@@ -193,8 +193,7 @@ def _background(conn: Connection, folder: Path) -> None:
         buffer = io.BytesIO()
         book = Book(buffer)
         book.add(sheets(load_run_tables(folder, {}, tables=EARLY_SHEETS)))
-        message = conn.recv()
-        manifest, late = message
+        manifest, late = conn.recv()
         book.add(late)
         book.finish(RunTables(manifest))
         conn.send(("ok", buffer.getvalue()))
