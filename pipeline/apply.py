@@ -36,6 +36,7 @@ from pipeline.ingest import (
     turns_frame,
 )
 from pipeline.jobs import run_codebook
+from pipeline.lock import run_lock
 from pipeline.matrix import cooccurrence, theme_matrix, theme_rollup
 from pipeline.normalise import Normaliser, normalise
 from pipeline.parallel import one_thread_numerics
@@ -176,18 +177,19 @@ def apply_run(run_dir: Path, inputs: Sequence[Path], out: Path, *,
     if manifest.get("lexicon_sha256") != lexicon.digest:
         result.warnings.append("the lexicons changed since the run was made: spoken forms "
                                "may be normalised differently")
-    work = _prepare(Path(out), force)
-    try:
-        with one_thread_numerics():  # perf: see pipeline/parallel.py
+    # one run at a time per --out, as for tematik run (pipeline/lock.py)
+    with run_lock(Path(out)), one_thread_numerics():
+        work = _prepare(Path(out), force)
+        try:
             _apply(run_dir, manifest, config, files, found_warnings, old, codebook,
                    supervised, model, lexicon, work, result)
-    except BaseException as exc:
-        marker = work / MARKER
-        if marker.exists():
-            with marker.open("a", encoding="utf-8") as fh:
-                fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
-        raise
-    _finish(work, Path(out))
+        except BaseException as exc:
+            marker = work / MARKER
+            if marker.exists():
+                with marker.open("a", encoding="utf-8") as fh:
+                    fh.write(f"It stopped with: {exc.__class__.__name__}: {exc}\n")
+            raise
+        _finish(work, Path(out))
     return result
 
 

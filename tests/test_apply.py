@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import socket
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ from pipeline.apply import apply_run
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
+from pipeline.lock import lock_path
 from pipeline.run import run
 from tests.conftest import write
 
@@ -139,3 +142,19 @@ def test_an_applied_run_reports_what_the_new_interviews_add(base_run: Path,
     page = (result.out / "report.html").read_text(encoding="utf-8")
     assert '<section id="saturation">' in page and "Saturasi" in page
     assert "01-kabag-umum-baru" in page and "02-kasubbag-tu" in page  # new beside old
+
+
+def test_apply_refuses_an_out_another_live_run_is_writing(base_run: Path,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "runs" / "baru"
+    lock = lock_path(out)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname()}),
+                    encoding="utf-8")  # a live process that is not this one
+    outcome = CliRunner().invoke(main, ["apply", str(base_run),
+                                        str(DEFAULT_CORPUS / "01-kabag-umum.txt"),
+                                        "--out", str(out)])
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith(f"Error: another tematik run (process {os.getppid()} ")
+    assert not out.exists() and not out.with_name("baru.incomplete").exists()
+    assert lock.exists()
