@@ -27,6 +27,7 @@ from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import Codebook
 from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, TematikError
+from pipeline.files import write_csv, write_json, write_table
 from pipeline.ingest import (
     Transcript,
     Turn,
@@ -55,9 +56,6 @@ from pipeline.run import (
     open_run,
     read_run_table,
     write_coding_tables,
-    write_csv,
-    write_json,
-    write_table,
 )
 from pipeline.segment import passages_frame, segment
 from pipeline.supervised import SupervisedCoder

@@ -15,8 +15,8 @@ import pandas as pd
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from pipeline.compare import MACHINE, Comparison, compare, learning_curve
 from pipeline.errors import InputFileError, RunDirectoryError, UsageError
-from pipeline.files import atomic_write
-from pipeline.ingest import pick_column, read_sheet
+from pipeline.files import atomic_write, write_csv, write_json, write_table
+from pipeline.ingest_formats import pick_column, read_sheet
 from pipeline.manual import (
     ManualCoding,
     map_codes,
@@ -33,9 +33,6 @@ from pipeline.resources import load_lexicon
 from pipeline.run import (
     open_run,
     read_run_table,
-    write_csv,
-    write_json,
-    write_table,
 )
 from pipeline.segment import passages_frame, text_passage
 from pipeline.supervised import fit_coder

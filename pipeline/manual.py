@@ -26,7 +26,8 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import InputFileError
-from pipeline.ingest import find_column, pick_column, read_sheet, slug
+from pipeline.ingest import slug
+from pipeline.ingest_formats import find_column, pick_column, read_sheet
 from pipeline.qdpx import read_qdpx
 from pipeline.qdpx_tables import codings_frame as qdpx_codings
 from pipeline.textdecode import normalise_map

@@ -31,7 +31,7 @@ from pipeline.anonymise_run import anonymise_corpus, check_key_path, write_key
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, codebook_yaml, load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError, TematikError, UsageError
-from pipeline.files import atomic_write, bytes_writer
+from pipeline.files import atomic_write, bytes_writer, write_csv, write_json, write_table
 from pipeline.ingest import (
     Corpus,
     find_files,
@@ -83,22 +83,6 @@ class RunResult:
 
 def default_out(root: Path = Path("runs")) -> Path:
     return root / datetime.now().strftime("%Y%m%d-%H%M%S")
-
-
-def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
-    atomic_write(folder / f"{name}.parquet",
-                 lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
-
-
-def write_csv(folder: Path, name: str, frame: pd.DataFrame) -> None:
-    """CSV in UTF-8 with BOM, so Excel shows Indonesian text correctly."""
-    atomic_write(folder / f"{name}.csv",
-                 lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n"))
-
-
-def write_json(path: Path, data: object) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 @dataclass
