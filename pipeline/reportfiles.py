@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import signal
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -189,6 +190,8 @@ def begin_workbook(folder: Path) -> Iterator[BackgroundWorkbook | None]:
 
 
 def _background(conn: Connection, folder: Path) -> None:
+    # Ctrl-C is the run's to handle: it stops this worker (cancel) on its way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         buffer = io.BytesIO()
         book = Book(buffer)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +28,7 @@ from pipeline.figures import MAKERS, NAMES
 from pipeline.jobs import compare_run
 from pipeline.report import SECTIONS, render_report
 from pipeline.reportdata import EN, ID, RunTables
-from pipeline.reportfiles import load_run_tables
+from pipeline.reportfiles import begin_workbook, load_run_tables
 from pipeline.run import run
 from pipeline.workbook import workbook_bytes
 from tests.conftest import write
@@ -384,3 +387,19 @@ def test_the_report_renders_in_a_headless_browser(compared: Path, tmp_path: Path
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(shot, ARTIFACTS / "report.png")
     (ARTIFACTS / "report-chromium-stderr.txt").write_text(done.stderr, encoding="utf-8")
+
+
+def test_ctrl_c_leaves_the_workbook_worker_to_the_run(sample_run: Path,
+                                                       capfd: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    # Ctrl-C reaches every process of the run; the worker writing the workbook must not
+    # answer it with a traceback on the researcher's terminal: the run stops it.
+    with begin_workbook(sample_run) as book:
+        if book is None:
+            pytest.skip("workers are not forked here")
+        time.sleep(0.5)  # let the worker start
+        os.kill(book._process.pid, signal.SIGINT)
+        time.sleep(0.5)
+        assert book._process.is_alive()
+    assert not book._process.is_alive()
+    assert "Traceback" not in capfd.readouterr().err
