@@ -22,6 +22,7 @@ import pandas as pd
 from pipeline.anonymise import Anonymised, Key, anonymise
 from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
+from pipeline.files import atomic_write
 from pipeline.ingest import Corpus, Transcript, Turn
 from pipeline.normalise import Normaliser
 from pipeline.resources import MODELS_DIR, Lexicon
@@ -75,20 +76,18 @@ def write_key(path: Path, key: Key, *, run: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
         data = buffer.getvalue().encode("utf-8-sig")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
+
+    def owner_only(tmp: Path) -> None:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, owner_only)
     except OSError as exc:
         raise RunDirectoryError(f"cannot write the key file {path} ({exc.strerror})",
                                 fix="Check that its folder is writable, or give another "
                                 "--key-out.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def word_test(lexicon: Lexicon) -> Callable[[str], bool]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import Any, TypeVar
+
+from threadpoolctl import threadpool_limits
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,29 +35,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and sys.version_info < (3, 12)
 
 
-@contextmanager
-def one_thread_numerics() -> Iterator[None]:
+def one_thread_numerics() -> threadpool_limits:
     """Numeric libraries (OpenBLAS under numpy and scikit-learn) limited to one thread in
-    this process while the block runs. The matrices of a run are small enough that a
-    second BLAS thread costs more than it gives: choosing K for a 10-interview corpus took
-    7.0 s with two threads and 2.7 s with one, and the 1,000-interview topics stage was no
-    slower (26.7 s against 27.7 s). The cores go to worker processes instead."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn depends on it
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+    this process, as a context manager (``with one_thread_numerics(): ...``). The matrices
+    of a run are small enough that a second BLAS thread costs more than it gives: choosing
+    K for a 10-interview corpus took 7.0 s with two threads and 2.7 s with one, and the
+    1,000-interview topics stage was no slower (26.7 s against 27.7 s). The cores go to
+    worker processes instead."""
+    return threadpool_limits(1)
 
 
 def _init(initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # pragma: no cover - scikit-learn depends on it
-        pass
+    threadpool_limits(1)  # for the life of the worker
     if initializer is not None:
         initializer(*args)
 

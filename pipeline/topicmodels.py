@@ -63,13 +63,9 @@ class Vocabulary:
         self.phrase_threshold = phrase_threshold
         self.keep = keep
 
-    def fit(self, docs: Sequence[Sequence[str]]) -> Vocabulary:
-        self.fit_merge(docs)
-        return self
-
     def fit_merge(self, docs: Sequence[Sequence[str]]) -> list[list[str]]:
-        """Fit, and return the documents with the learned pairs joined (as :meth:`merge`
-        gives them), so a caller that needs both joins each document once."""
+        """Fit on ``docs``, and return them with the learned pairs joined (as :meth:`merge`
+        gives them), so that each document is joined once."""
         from gensim.corpora import Dictionary
         from gensim.models.phrases import Phrases
 
