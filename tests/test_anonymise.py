@@ -218,6 +218,8 @@ def test_full_run_writes_no_name_anywhere(tmp_path: Path,
     key = out.with_name("anon.key.csv")
     assert key.is_file() and f"Key (real names; keep it apart from the run): {key}" in \
         result.output
+    assert key.stat().st_mode & 0o777 == 0o600  # readable by its owner only
+    assert not list(key.parent.glob(".*tmp*"))
     exported = runner.invoke(main, ["export", str(out), "--qdpx", str(out / "project.qdpx"),
                                     "--qdc", str(out / "codebook.qdc")])
     assert exported.exit_code == 0, exported.output
