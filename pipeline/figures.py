@@ -325,37 +325,30 @@ def draw_chart(name: str, run: RunTables, lang: str = "id") -> Chart | None:
     return MAKERS[name](run, lang)
 
 
-def undrawn(run: RunTables, lang: str = "id") -> list[str]:
-    """The figures :func:`make_charts` would have to draw, the slowest to draw first (the
-    heatmaps), so that workers sharing them finish together."""
-    slowest_first = sorted(NAMES, key=DRAW_COST.index)
-    return [n for n in slowest_first if _key(run, lang, n) not in _CACHE]
-
-
 DRAW_COST = ("theme_informant", "theme_cooccurrence", "topic_prevalence", "theme_prevalence",
              "k_selection")
 """The figures, the slowest to draw first (measured on 10- and 1,000-interview runs)."""
 
 
 def make_charts(run: RunTables, lang: str = "id",
-                drawn: Mapping[str, Chart | None] | None = None) -> dict[str, Chart]:
-    """Every figure the run has data for, by name (in :data:`NAMES` order). ``drawn``
-    holds figures already drawn (by :func:`draw_chart` in worker processes).
+                draw: Callable[[Sequence[str]], Mapping[str, Chart | None]] | None = None,
+                ) -> dict[str, Chart]:
+    """Every figure the run has data for, by name (in :data:`NAMES` order).
 
     Figures are a pure function of their tables, so the last few are remembered by a
     fingerprint of those tables: drawing the same data again (the same corpus run twice in
-    one process, a report rewritten) returns the same bytes without drawing."""
-    charts: dict[str, Chart] = {}
-    for name in NAMES:
-        key = _key(run, lang, name)
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            chart = _CACHE[key]
-        else:
-            chart = drawn[name] if drawn and name in drawn else draw_chart(name, run, lang)
-            _CACHE[key] = chart
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        if chart is not None:
-            charts[name] = chart
-    return charts
+    one process, a report rewritten) returns the same bytes without drawing. ``draw`` is
+    called once with the names of the figures not remembered (perhaps none; the slowest to
+    draw first, see :data:`DRAW_COST`) and returns them drawn, e.g. by :func:`draw_chart`
+    in worker processes; by default they are drawn here, one after another."""
+    keys = {name: _key(run, lang, name) for name in NAMES}
+    made = {n: _CACHE[keys[n]] for n in NAMES if keys[n] in _CACHE}
+    missing = [n for n in DRAW_COST if n not in made]
+    made.update(draw(missing) if draw is not None
+                else {n: draw_chart(n, run, lang) for n in missing})
+    for name in NAMES:  # remembered as the most recent
+        _CACHE[keys[name]] = made[name]
+        _CACHE.move_to_end(keys[name])
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return {name: chart for name in NAMES if (chart := made[name]) is not None}

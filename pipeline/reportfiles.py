@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook, load_codebook
 from pipeline.figures import NAMES as FIGURE_NAMES
-from pipeline.figures import TITLE_KEYS, Chart, draw_chart, make_charts, undrawn
+from pipeline.figures import TITLE_KEYS, Chart, draw_chart, make_charts
 from pipeline.files import atomic_write, bytes_writer
 from pipeline.parallel import can_fork, cores, map_in_order
 from pipeline.report import render_report
@@ -81,10 +81,17 @@ def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
     saved = (_saved_charts(figures_dir, lang) if reuse_figures and same_lang else None)
     if workbook is not None:
         workbook.send(run_tables)  # it closes the file while the figures are drawn
-    to_draw = undrawn(run_tables, lang) if saved is None else []
-    made = _make(run_tables, lang, [*([] if workbook else [WORKBOOK]), *to_draw])
-    drawn = {n: c for n in to_draw if isinstance(c := made[n], Chart | None)}
-    charts = saved if saved is not None else make_charts(run_tables, lang, drawn=drawn)
+    pending = [] if workbook else [WORKBOOK]  # made beside the figures, in the same workers
+    made: dict[str, bytes | Chart | None] = {}
+
+    def draw(names: Sequence[str]) -> dict[str, Chart | None]:
+        made.update(_make(run_tables, lang, [*pending, *names]))
+        pending.clear()
+        return {n: cast("Chart | None", made[n]) for n in names}
+
+    charts = saved if saved is not None else make_charts(run_tables, lang, draw=draw)
+    if pending:  # the figures were reused: the workbook alone
+        made.update(_make(run_tables, lang, pending))
     if saved is None:
         figures_dir.mkdir(exist_ok=True)
         for chart in charts.values():
