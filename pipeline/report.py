@@ -36,6 +36,7 @@ from pipeline.reportdata import (
     package_rows,
     percent,
     record,
+    shown_count,
     theme_names,
     theme_prevalence,
 )
@@ -273,13 +274,14 @@ def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str,
                        f"title=\"{esc(r.best_passage_id)}\"><b>{as_int(r.passages)}</b> "
                        f"({percent(r.share, lang)}){quote}</td>")
         rows.append(f"<tr>{''.join(out)}</tr>")
-    return Html(f"{_shown_note(t, len(keys), len(everyone))}<div class=\"scroll\">"
+    return Html(f"{_shown_note(t, len(everyone))}<div class=\"scroll\">"
                 f"<table class=\"matrix\"><thead><tr><th>{esc(t['theme'])}</th>{head}</tr>"
                 f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _shown_note(t: Mapping[str, str], shown: int, total: int) -> str:
-    """Says so when the matrix or a heatmap shows only some informants."""
+def _shown_note(t: Mapping[str, str], total: int) -> str:
+    """Says so when the matrix or a heatmap of ``total`` informants shows only some."""
+    shown = shown_count(total)
     if shown == total:
         return ""
     return f"<p class=\"note\">{esc(t['shown_informants'].format(shown=shown, total=total))}</p>"
@@ -336,7 +338,7 @@ def _topics(run: RunTables, t: Mapping[str, str], lang: str,
         groups = run.table("topic_prevalence")
         named = list(groups.loc[groups["by"] == "informant", "group"].unique())
         parts += [f"<h3>{esc(t['topic_by_informant'])}</h3>",
-                  _shown_note(t, len(most_passages(named, {})), len(named)),
+                  _shown_note(t, len(named)),
                   figure(charts["topic_prevalence"])]
     parts.append(f"<h3>{esc(t['representative'])}</h3>")
     passages = run.table("passages").set_index("passage_id")

@@ -417,18 +417,18 @@ def informant_passages(matrix: pd.DataFrame) -> dict[tuple[str, str], int]:
         first["transcript_id"], first["speaker"], first["informant_passages"], strict=True)}
 
 
-def most_passages(keys: Sequence[K], passages: Mapping[K, int],
-                  limit: int | None = None) -> list[K]:
+def shown_count(total: int) -> int:
+    """How many of ``total`` informants the matrix and the heatmaps show."""
+    return min(total, MAX_SHOWN)
+
+
+def most_passages(keys: Sequence[K], passages: Mapping[K, int]) -> list[K]:
     """The informants (``keys``) the matrix and the heatmaps show: all of them up to
-    ``limit``, otherwise the ``limit`` with the most ``passages`` (ties: the first met), in
-    their order. A column per informant stops being readable long before 1,000 informants,
-    and drawing them took most of a large run's time. ``limit`` defaults to
-    :data:`MAX_SHOWN`."""
-    limit = MAX_SHOWN if limit is None else limit
-    if len(keys) <= limit:
-        return list(keys)
-    ranked = sorted(range(len(keys)), key=lambda i: -passages.get(keys[i], 0))[:limit]
-    return [keys[i] for i in sorted(ranked)]
+    :data:`MAX_SHOWN`, otherwise the :data:`MAX_SHOWN` with the most ``passages`` (ties: the
+    first met), in their order. A column per informant stops being readable long before
+    1,000 informants, and drawing them took most of a large run's time."""
+    ranked = sorted(range(len(keys)), key=lambda i: -passages.get(keys[i], 0))
+    return [keys[i] for i in sorted(ranked[:shown_count(len(keys))])]
 
 
 def theme_prevalence(run: RunTables, lang: str = "id") -> pd.DataFrame:
