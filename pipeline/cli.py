@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
+from pipeline.codebook import DEFAULT_CODEBOOK, check_file
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError, UsageError
-from pipeline.jobs import code_file, compare_run, export_run, report_run
-from pipeline.run import RunResult, open_run, read_run_table, run
+from pipeline.jobs import code_file, compare_run, export_run, report_run, themes_tables
+from pipeline.run import RunResult, run
 from pipeline.themes import DEFAULT_THRESHOLD
 from pipeline.views import (
     compare_view,
@@ -332,10 +332,7 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
     """Show the themes coded in RUN: passages with their evidence, and the theme x
     informant matrix (coded passages and share of each informant's passages)."""
     try:
-        open_run(run_dir)
-        book = load_codebook(run_dir / "codebook.yaml")
-        tables = {name: read_run_table(run_dir, name)
-                  for name in ("passages", "codings", "evidence", "theme_matrix")}
+        book, tables = themes_tables(run_dir)
     except TematikError as exc:
         raise _fail(exc) from exc
     styled = sys.stdout.isatty()
@@ -355,13 +352,8 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
         raise _fail(UsageError(f"no informant matches '{informant}'",
                                fix="Run 'tematik themes RUN' to see the informants.")) from None
     click.echo(text)
-    if theme is None and (run_dir / "supervised_cv.parquet").exists():
-        try:
-            cv = read_run_table(run_dir, "supervised_cv")
-            terms = read_run_table(run_dir, "supervised_terms")
-        except TematikError as exc:
-            raise _fail(exc) from exc
-        click.echo("\n" + supervised_view(cv, terms))
+    if theme is None and "supervised_cv" in tables:
+        click.echo("\n" + supervised_view(tables["supervised_cv"], tables["supervised_terms"]))
 
 
 # -- topics (docs/topics.md) ---------------------------------------------------------------

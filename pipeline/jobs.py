@@ -162,6 +162,19 @@ def run_codebook(run_dir: Path) -> Codebook:
     return load_codebook(path)
 
 
+THEMES_TABLES = ("passages", "codings", "evidence", "theme_matrix")
+SUPERVISED_TABLES = ("supervised_cv", "supervised_terms")
+
+
+def themes_tables(run_dir: Path) -> tuple[Codebook, dict[str, pd.DataFrame]]:
+    """What ``tematik themes`` shows of RUN: its codebook and the tables
+    :data:`THEMES_TABLES`, and :data:`SUPERVISED_TABLES` when RUN trained the supervised
+    coder (its manifest says so)."""
+    manifest = open_run(run_dir)
+    names = [*THEMES_TABLES, *(SUPERVISED_TABLES if manifest.get("supervised") else ())]
+    return run_codebook(run_dir), {name: read_run_table(run_dir, name) for name in names}
+
+
 def read_manual(path: Path, transcripts: pd.DataFrame, passages: pd.DataFrame,
                 codebook: Codebook, *, min_similarity: float = 0.8) -> ManualCoding:
     """A manual coding from a .csv/.xlsx sheet or a REFI-QDA .qdpx project."""

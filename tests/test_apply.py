@@ -158,3 +158,11 @@ def test_apply_refuses_an_out_another_live_run_is_writing(base_run: Path,
     assert outcome.output.startswith(f"Error: another tematik run (process {os.getppid()} ")
     assert not out.exists() and not out.with_name("baru.incomplete").exists()
     assert lock.exists()
+
+
+def test_themes_of_a_trained_run_show_the_supervised_coder(base_run: Path) -> None:
+    shown = CliRunner().invoke(main, ["themes", str(base_run)])
+    assert shown.exit_code == 0, shown.output
+    assert "Supervised coder (trained with --train)" in shown.output
+    one = CliRunner().invoke(main, ["themes", str(base_run), "--theme", "kinerja"])
+    assert one.exit_code == 0 and "Supervised coder" not in one.output
