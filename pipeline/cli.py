@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.anonymise_run import anonymise_run
+from pipeline.apply import apply_run, config_from_run, record_refit
 from pipeline.codebook import DEFAULT_CODEBOOK, check_file
 from pipeline.config import RunConfig
 from pipeline.errors import TematikError, UsageError
@@ -111,8 +113,6 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
     """Make an anonymised copy of the finished run RUN: its stored transcripts are
     pseudonymised and analysed again with RUN's settings into --out; the key goes to
     KEYFILE. RUN is not changed: delete it when you no longer need the names."""
-    from pipeline.anonymise_run import anonymise_run
-
     try:
         result = anonymise_run(run_dir, out, key_out=key_out, force=force)
     except TematikError as exc:
@@ -183,8 +183,6 @@ def run_command(
     if key_out is not None and not anonymise:
         raise click.UsageError("--key-out needs --anonymise")
     if from_run is not None:
-        from pipeline.apply import config_from_run
-
         given = {name for name in ctx.params
                  if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
         overrides = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
@@ -206,6 +204,7 @@ def run_command(
             bar.close()
         compared = (compare_run(result.out, projects[0], force=True)
                     if compare_project else None)
+        matching = record_refit(result.out, from_run) if from_run is not None else None
     except TematikError as exc:
         raise _fail(exc) from exc
     finally:
@@ -218,16 +217,9 @@ def run_command(
     if compared is not None:
         click.echo("")
         click.echo(compare_view(compared, n_disagreements=5))
-    if from_run is not None:
-        from pipeline.apply import record_refit
-
-        try:
-            matching = record_refit(result.out, from_run)
-        except TematikError as exc:
-            raise _fail(exc) from exc
-        if matching is not None:
-            click.echo("")
-            click.echo(matching_view(matching))
+    if matching is not None:
+        click.echo("")
+        click.echo(matching_view(matching))
 
 
 def _stderr_is_terminal() -> bool:
@@ -488,8 +480,6 @@ def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: boo
     saturation table: which themes and topics the new interviews confirm or add. RUN is
     not changed.
     """
-    from pipeline.apply import apply_run
-
     try:
         result = apply_run(run_dir, list(inputs), out, force=force)
     except TematikError as exc:

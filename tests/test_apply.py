@@ -134,6 +134,11 @@ def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(
     matching = pd.read_csv(tmp_path / "lain" / "topic_matching.csv", encoding="utf-8-sig")
     assert len(matching) == 4 and matching["overlap"].between(0, 1).all()
     assert matching["run_topic"].nunique() == 4  # one-to-one
+    quiet = CliRunner().invoke(main, ["run", "--from", str(base_run), "--out",
+                                      str(tmp_path / "diam"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == f"{tmp_path / 'diam'}\n"
+    manifest = json.loads((tmp_path / "diam" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["refit_from"]["mean_overlap"] == 1.0  # recorded however it prints
 
 
 def test_an_applied_run_reports_what_the_new_interviews_add(base_run: Path,
