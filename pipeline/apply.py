@@ -50,18 +50,20 @@ from pipeline.run import (
     _prepare,
     _stage,
     _versions,
+    input_records,
     load_supervised,
     load_topic_model,
     manifest_sha256,
     open_run,
     read_run_table,
+    topic_labels,
     write_coding_tables,
 )
 from pipeline.segment import passages_frame, segment
 from pipeline.supervised import SupervisedCoder
 from pipeline.themes import DictionaryCoder, code_passages
 from pipeline.topicmodels import TopicModel
-from pipeline.topics import apply_model, prevalence
+from pipeline.topics import PASSAGE_TOPICS_COLUMNS, apply_model, prevalence
 
 SATURATION_COLUMNS = ["kind", "id", "label", "run_passages", "run_share", "new_passages",
                       "new_share", "status"]
@@ -225,7 +227,7 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
         coder = DictionaryCoder(codebook, normaliser,
                                 threshold=float(config.get("threshold", 1.5)))
         matched, codings = code_passages(passages_df, tokens, coder, supervised)
-    passage_topics = pd.DataFrame(columns=["passage_id", "topic", "probability"])
+    passage_topics = pd.DataFrame(columns=PASSAGE_TOPICS_COLUMNS)
     if model is not None:
         with _stage("topics", timings):
             passage_topics = apply_model(model, passages_df, tokens)
@@ -239,17 +241,15 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
     matrix.insert(3, "batch", ["new" if t in new_ids else "run"
                                for t in matrix["transcript_id"]])
     run_topics = (read_run_table(run_dir, "passage_topics") if model is not None
-                  else pd.DataFrame(columns=["passage_id", "topic", "probability"]))
-    topic_labels = ({int(t): str(lab) for t, lab in zip(
-        *read_run_table(run_dir, "topic_summary")[["topic", "label"]].T.values, strict=True)}
-        if model is not None else {})
+                  else pd.DataFrame(columns=PASSAGE_TOPICS_COLUMNS))
     informant = both_passages["role"] == "informant"
     sat = saturation(
         {t.id: t.label_id for t in codebook.themes},
         theme_rollup(old["codings"], codebook), theme_rollup(codings, codebook),
         int((informant & (both_passages["batch"] == "run")).sum()),
         int((informant & (both_passages["batch"] == "new")).sum()),
-        _lead_topic(run_topics), _lead_topic(passage_topics), topic_labels)
+        _lead_topic(run_topics), _lead_topic(passage_topics),
+        topic_labels(run_dir) if model is not None else {})
     with _stage("write", timings):
         write_coding_tables(work, transcripts_df, turns_frame(turns), passages_df, tokens,
                             matched, codings, matrix,
@@ -285,8 +285,7 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
         "topics": ({**topics_entry, "applied": True} if isinstance(topics_entry, dict)
                    else topics_entry),
         "packages": _versions(),
-        "inputs": [{"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
-                    "encoding": t.encoding, "sha256": t.sha256} for t in transcripts],
+        "inputs": input_records(transcripts),
         "warnings": result.warnings, "counts": result.counts, "timings_s": timings,
     }
     as_saved = json.loads(json.dumps(new_manifest, default=str))
@@ -379,14 +378,9 @@ def record_refit(new_run: Path, run_dir: Path) -> pd.DataFrame | None:
     manifest["refit_from"] = refit
     table = None
     if (new_run / "topic_terms.parquet").exists() and (run_dir / "topic_terms.parquet").exists():
-        def labels(folder: Path) -> dict[int, str]:
-            summary = read_run_table(folder, "topic_summary")
-            return {int(t): str(x) for t, x in zip(summary["topic"], summary["label"],
-                                                   strict=True)}
-
         table = topic_matching(read_run_table(run_dir, "topic_terms"),
                                read_run_table(new_run, "topic_terms"),
-                               labels(run_dir), labels(new_run))
+                               topic_labels(run_dir), topic_labels(new_run))
         write_table(new_run, "topic_matching", table)
         write_csv(new_run, "topic_matching", table)
         refit["mean_overlap"] = round(float(table["overlap"].mean()), 4)

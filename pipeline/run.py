@@ -34,6 +34,7 @@ from pipeline.errors import RunDirectoryError, TematikError, UsageError
 from pipeline.files import atomic_write, bytes_writer, write_csv, write_json, write_table
 from pipeline.ingest import (
     Corpus,
+    Transcript,
     find_files,
     read_files,
     transcripts_frame,
@@ -348,11 +349,7 @@ def _run_stages(
                          "path": str(config.codebook), "sha256": codebook.sha256,
                          "themes": [t.id for t in codebook.themes]},
             "packages": _versions(),
-            "inputs": [
-                {"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
-                 "encoding": t.encoding, "sha256": t.sha256}
-                for t in corpus.transcripts
-            ],
+            "inputs": input_records(corpus.transcripts),
             "skipped": result.skipped,
             "warnings": result.warnings,
             "counts": result.counts,
@@ -397,6 +394,19 @@ def write_coding_tables(folder: Path, transcripts: pd.DataFrame, turns: pd.DataF
     write_table(folder, "theme_matrix", matrix)
     write_csv(folder, "theme_matrix", matrix)
     write_table(folder, "theme_cooccurrence", together)
+
+
+def input_records(transcripts: Sequence[Transcript]) -> list[dict[str, str]]:
+    """The manifest's ``inputs``: each transcript's id, source path, format, encoding and
+    SHA-256."""
+    return [{"transcript_id": t.transcript_id, "path": t.source, "format": t.format,
+             "encoding": t.encoding, "sha256": t.sha256} for t in transcripts]
+
+
+def topic_labels(run_dir: Path) -> dict[int, str]:
+    """Each topic's label in the run in ``run_dir`` (its ``topic_summary``)."""
+    summary = read_run_table(run_dir, "topic_summary")
+    return {int(t): str(x) for t, x in zip(summary["topic"], summary["label"], strict=True)}
 
 
 def manifest_sha256(folder: Path) -> str:
