@@ -35,6 +35,9 @@ from pipeline.segment import Passage
 log = logging.getLogger(__name__)
 
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
+ENDING_CLITICS = ("nya", "lah", "kah", "ku", "mu")
+"""The clitics taken off a word written together with them to find its base (at most one
+ends a word; ``pun`` and ``tah`` are left: ``apapun``, ``entah``)."""
 NOTE_WORDS = 4  # at most this many words in brackets are a transcriber's note
 TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
 
@@ -132,11 +135,7 @@ class Normaliser:
                 if head != parts[0]:
                     return f"{head}-{head}"
             return word
-        for clitic in ("nya", "lah", "kah", "ku", "mu"):
-            base = word[: -len(clitic)]
-            if word.endswith(clitic) and len(base) >= 3 and base in self.lexicon.colloquial:
-                return self.lexicon.colloquial[base]
-        return word
+        return self.lexicon.colloquial.get(without_clitic(word), word)
 
     def _known(self, word: str) -> bool:
         return word in self._dictionary or word in self.lexicon.colloquial
@@ -149,10 +148,7 @@ class Normaliser:
             return word
         if word.startswith("me") and self._stemmer.stem(word) in self._dictionary:
             return word
-        bases = [word]
-        for clitic in ("nya", "lah", "kah", "ku", "mu"):
-            if word.endswith(clitic) and len(word) - len(clitic) >= 4:
-                bases.append(word[: -len(clitic)])
+        bases = list(dict.fromkeys([word, without_clitic(word, min_base=4)]))
         for base in list(bases):
             if base.endswith("in"):
                 bases.append(base[:-2])
@@ -279,9 +275,9 @@ class Normaliser:
             elif surface in (")", "]") and opened is not None:
                 if 0 < i - opened - 1 <= NOTE_WORDS:
                     for j in range(opened + 1, i):
-                        a, b, text, form = out[j]
+                        a, b, said, form = out[j]
                         if form.kind in ("word", "stop", "filler"):
-                            out[j] = (a, b, text, WordForm(form.norm, form.stem, "note"))
+                            out[j] = (a, b, said, WordForm(form.norm, form.stem, "note"))
                 opened = None
         return out
 
@@ -316,7 +312,7 @@ class Normaliser:
 def without_clitic(norm: str, *, min_base: int = 3) -> str:
     """``atasannya`` -> ``atasan``: a standard form without a trailing clitic (-nya, -lah,
     -kah, -ku, -mu), when at least ``min_base`` letters remain."""
-    for clitic in ("nya", "lah", "kah", "ku", "mu"):
+    for clitic in ENDING_CLITICS:
         if norm.endswith(clitic) and len(norm) - len(clitic) >= min_base:
             return norm[: -len(clitic)]
     return norm

@@ -27,6 +27,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.errors import TematikError, UsageError
+from pipeline.normalise import ENDING_CLITICS
 from pipeline.parallel import cores, map_in_order
 from pipeline.topicmodels import (
     DEFAULT_MODEL,
@@ -54,7 +55,6 @@ N_TOP = 10  # terms per topic that coherence and stability look at
 N_TERMS_SHOWN = 15
 N_REPRESENTATIVE = 3
 PREVALENCE_BY = ("informant", "role", "transcript")
-CLITIC_ENDINGS = ("nya", "lah", "kah", "ku", "mu")
 
 TOPIC_TERMS_COLUMNS = ["topic", "rank", "term", "surface", "weight"]
 PASSAGE_TOPICS_COLUMNS = ["passage_id", "topic", "probability"]
@@ -146,7 +146,7 @@ def surface_forms(tokens: pd.DataFrame) -> dict[str, list[str]]:
     for term, forms in counts.items():
         folded: Counter[str] = Counter()
         for form, n in forms.items():
-            base = next((form[: -len(c)] for c in CLITIC_ENDINGS
+            base = next((form[: -len(c)] for c in ENDING_CLITICS
                          if form.endswith(c) and form[: -len(c)] in forms), form)
             folded[base] += n
         out[term] = [f for f, _ in sorted(folded.items(), key=lambda x: (-x[1], x[0]))]
