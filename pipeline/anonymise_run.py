@@ -13,6 +13,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.files import atomic_write
 from pipeline.ingest import Corpus, Transcript, Turn
 from pipeline.normalise import Normaliser
-from pipeline.resources import MODELS_DIR, Lexicon
+from pipeline.resources import Lexicon
 
 KEY_SUFFIX = ".key.csv"
 
@@ -152,20 +153,8 @@ def stored_config(manifest: dict[str, Any], run_dir: Path) -> RunConfig:
         raise UsageError(f"{run_dir} trained its coder on {train}, which is no longer there",
                          fix="Put the file back where it was, then run 'tematik anonymise' "
                          "again.")
-    topics = config.get("topics", "auto")
-    models = Path(str(config.get("models_dir") or MODELS_DIR))
-    return RunConfig(
-        seed=int(config.get("seed", 42)), window_words=int(config.get("window_words", 120)),
-        interviewer_labels=tuple(config.get("interviewer_labels") or ()),
-        models_dir=models if (models / "lexicons").is_dir() else MODELS_DIR,
-        codebook=Path(run_dir) / "codebook.yaml",
-        threshold=float(config.get("threshold", 1.5)),
-        train=Path(train) if train else None,
-        train_text_column=config.get("train_text_column"),
-        train_code_column=config.get("train_code_column"),
-        topics=topics if topics == "auto" else int(topics),
-        topic_model=str(config.get("topic_model", "lda")),
-        seed_topics=bool(config.get("seed_topics", False)), anonymise=True)
+    return replace(RunConfig.from_saved(config, codebook=Path(run_dir) / "codebook.yaml"),
+                   anonymise=True)
 
 
 def anonymise_run(run_dir: Path, out: Path, *, key_out: Path | None = None,

@@ -312,23 +312,8 @@ def config_from_run(run_dir: Path, overrides: Mapping[str, Any] | None = None,
     manifest = open_run(run_dir)
     _check_version(manifest, run_dir)
     saved = manifest.get("config")
-    saved = saved if isinstance(saved, dict) else {}
-    defaults = RunConfig()
-    topics = saved.get("topics", defaults.topics)
-    train = saved.get("train")
-    config = RunConfig(
-        seed=int(saved.get("seed", defaults.seed)),
-        window_words=int(saved.get("window_words", defaults.window_words)),
-        interviewer_labels=tuple(saved.get("interviewer_labels") or ()),
-        codebook=run_dir / "codebook.yaml",
-        threshold=float(saved.get("threshold", defaults.threshold)),
-        train=Path(train) if train else None,
-        train_text_column=saved.get("train_text_column"),
-        train_code_column=saved.get("train_code_column"),
-        topics=topics if topics == "auto" else int(topics),
-        topic_model=str(saved.get("topic_model", defaults.topic_model)),
-        seed_topics=bool(saved.get("seed_topics", False)),
-    )
+    config = RunConfig.from_saved(saved if isinstance(saved, dict) else {},
+                                  codebook=run_dir / "codebook.yaml")
     config = replace(config, **(overrides or {}))
     inputs = manifest.get("inputs")
     paths = sorted({Path(str(i["path"])) for i in inputs if isinstance(i, dict)}

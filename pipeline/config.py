@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.codebook import DEFAULT_CODEBOOK
 from pipeline.limits import InputLimits
@@ -51,3 +53,29 @@ class RunConfig:
         data["codebook"] = str(self.codebook)
         data["train"] = str(self.train) if self.train else None
         return data
+
+    @classmethod
+    def from_saved(cls, saved: Mapping[str, Any], *, codebook: Path) -> RunConfig:
+        """The configuration a manifest recorded (:meth:`to_dict`), with ``codebook`` (the
+        run's own copy) as the codebook. Fields an older run did not record take their
+        defaults; ``models_dir`` is kept when it still holds the lexicons. Input limits and
+        ``anonymise`` are not restored: they are this machine's guard and the caller's
+        choice."""
+        d = cls()
+        topics = saved.get("topics", d.topics)
+        train = saved.get("train")
+        models = Path(str(saved.get("models_dir") or d.models_dir))
+        return cls(
+            seed=int(saved.get("seed", d.seed)),
+            window_words=int(saved.get("window_words", d.window_words)),
+            interviewer_labels=tuple(saved.get("interviewer_labels") or ()),
+            models_dir=models if (models / "lexicons").is_dir() else d.models_dir,
+            codebook=codebook,
+            threshold=float(saved.get("threshold", d.threshold)),
+            train=Path(train) if train else None,
+            train_text_column=saved.get("train_text_column"),
+            train_code_column=saved.get("train_code_column"),
+            topics=topics if topics == "auto" else int(topics),
+            topic_model=str(saved.get("topic_model", d.topic_model)),
+            seed_topics=bool(saved.get("seed_topics", d.seed_topics)),
+        )

@@ -190,3 +190,14 @@ def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
     assert "No space left on device" in result.output and "Free some disk space" in result.output
     assert (out / "codings.parquet").read_bytes() == before  # the earlier run is intact
     assert (tmp_path / "r.incomplete" / MARKER).exists()
+
+
+def test_a_recorded_configuration_comes_back_as_it_was_given(tmp_path: Path) -> None:
+    # tematik run --from, apply and anonymise all rebuild a run's settings from its manifest
+    given = RunConfig(seed=7, window_words=60, interviewer_labels=("Peneliti",),
+                      threshold=2.0, train=tmp_path / "koding.csv",
+                      train_text_column="kutipan", topics=5, topic_model="nmf")
+    saved = json.loads(json.dumps(given.to_dict()))
+    assert RunConfig.from_saved(saved, codebook=given.codebook) == given
+    older = RunConfig.from_saved({"seed": 3}, codebook=tmp_path / "codebook.yaml")
+    assert older == RunConfig(seed=3, codebook=tmp_path / "codebook.yaml")
