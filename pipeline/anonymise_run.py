@@ -26,7 +26,6 @@ from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.files import atomic_write
 from pipeline.ingest import Corpus, Transcript, Turn
 from pipeline.normalise import Normaliser
-from pipeline.resources import Lexicon
 
 KEY_SUFFIX = ".key.csv"
 
@@ -91,12 +90,12 @@ def write_key(path: Path, key: Key, *, run: Path) -> None:
                                 "--key-out.") from exc
 
 
-def word_test(lexicon: Lexicon) -> Callable[[str], bool]:
+def word_test(normaliser: Normaliser) -> Callable[[str], bool]:
     """Whether a lowercase word is ordinary Indonesian: a stop word, filler or spoken form,
     or a word whose stem is in Sastrawi's dictionary of root words."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    normaliser = Normaliser(lexicon)
+    lexicon = normaliser.lexicon
     roots = frozenset(StemmerFactory().get_words())
     plain = normaliser.stopwords | lexicon.fillers | frozenset(lexicon.colloquial)
 
@@ -112,12 +111,13 @@ def word_test(lexicon: Lexicon) -> Callable[[str], bool]:
 
 
 def anonymise_corpus(corpus: Corpus, files: Sequence[str], coded: pd.DataFrame | None,
-                     lexicon: Lexicon) -> tuple[Corpus, pd.DataFrame | None, Anonymised]:
+                     normaliser: Normaliser,
+                     ) -> tuple[Corpus, pd.DataFrame | None, Anonymised]:
     """The run's corpus pseudonymised, its warnings scrubbed, and the passages given to
     ``--train`` (quotes from the same interviews) scrubbed too: the trained coder's
     vocabulary must not hold names either."""
     done = anonymise(corpus.transcripts, corpus.turns, files=files,
-                     is_word=word_test(lexicon))
+                     is_word=word_test(normaliser))
     new = Corpus(done.transcripts, done.turns, tuple(map(done.scrub, corpus.warnings)),
                  tuple(map(done.scrub, corpus.skipped)))
     if coded is not None:

@@ -202,11 +202,13 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
     labels = config.get("interviewer_labels") or ()
     with _stage("ingest", timings):
         corpus = read_files(files, found_warnings, interviewer_labels=tuple(labels))
+    normaliser = Normaliser(lexicon)
     done = None
     if manifest.get("anonymised"):  # RUN holds no names: neither may what is added to it
         key = check_key_path(result.out, None, force=True)
         with _stage("anonymise", timings):
-            corpus, _, done = anonymise_corpus(corpus, [s for _, s in files], None, lexicon)
+            corpus, _, done = anonymise_corpus(corpus, [s for _, s in files], None,
+                                               normaliser)
         write_key(key, done.key, run=result.out)
         result.warnings.append(
             f"the run is anonymised, so the new transcripts are too (key: {key}); their "
@@ -216,7 +218,6 @@ def _apply(run_dir: Path, manifest: dict[str, object], config: dict[str, Any],
     transcripts, turns, notes = _rename_colliding(
         corpus.transcripts, corpus.turns, set(old["transcripts"]["transcript_id"]))
     result.warnings.extend(notes)
-    normaliser = Normaliser(lexicon)
     with _stage("segment", timings):
         passages = segment(transcripts, turns, window_words=int(config.get("window_words", 120)),
                            filler_words=lexicon.fillers)

@@ -265,17 +265,17 @@ def _run_stages(
                                 interviewer_labels=config.interviewer_labels,
                                 limits=config.limits)  # hostile: limits
     lexicon = load_lexicon(config.models_dir)
+    normaliser = Normaliser(lexicon)
     done = None
     if config.anonymise:  # anon: before segmenting, so every offset is into the new text
         with _stage("anonymise", timings, steps):
             corpus, coded, done = anonymise_corpus(corpus, [s for _, s in files], coded,
-                                                   lexicon)
+                                                   normaliser)
     result.warnings.extend(corpus.warnings)
     result.skipped.extend(corpus.skipped)
     with _stage("segment", timings, steps):
         passages = segment(corpus.transcripts, corpus.turns, window_words=config.window_words,
                            filler_words=lexicon.fillers)
-    normaliser = Normaliser(lexicon)
     with _stage("normalise", timings, steps):
         tokens = normalise(passages, normaliser)
     passages_df = passages_frame(passages)

@@ -21,6 +21,7 @@ from pipeline.anonymise_run import word_test
 from pipeline.cli import main
 from pipeline.ingest import ingest
 from pipeline.names import label_person, name_key
+from pipeline.normalise import Normaliser
 from pipeline.resources import Lexicon
 from tests.conftest import ROOT, write
 
@@ -142,7 +143,7 @@ def _all_leaks(folder: Path) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def is_word(lexicon: Lexicon) -> Callable[[str], bool]:
-    return word_test(lexicon)
+    return word_test(Normaliser(lexicon))
 
 
 @pytest.fixture(scope="session")
