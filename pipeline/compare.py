@@ -242,10 +242,12 @@ def training_examples(passages: pd.DataFrame, segments: pd.DataFrame,
         spans.setdefault((str(tid), int(s), int(e)), set()).add(str(theme))
     for (tid, start, end), themes in sorted(spans.items()):
         rows.append((tid, texts[tid][start:end], tuple(sorted(themes))))
-    touched = set(spans)
+    touched: dict[str, list[tuple[int, int]]] = {}  # segments by transcript
+    for tid, start, end in spans:
+        touched.setdefault(tid, []).append((start, end))
     for tid, s, e, text in zip(passages["transcript_id"], passages["start"], passages["end"],
                                passages["text"], strict=True):
-        if not any(t == tid and a < e and b > s for t, a, b in touched):
+        if not any(a < e and b > s for a, b in touched.get(str(tid), ())):
             rows.append((str(tid), str(text), ()))
     return pd.DataFrame(rows, columns=["transcript_id", "text", "codes"])
 
