@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from pipeline.compare import MACHINE, Comparison, compare, learning_curve
+from pipeline.config import RunConfig
 from pipeline.errors import InputFileError, RunDirectoryError, UsageError
 from pipeline.files import atomic_write, write_csv, write_json, write_table
 from pipeline.ingest_formats import pick_column, read_sheet
@@ -233,13 +234,15 @@ def compare_run(
             f"(codes: {', '.join(sorted(map(str, unmapped))[:10])})",
             fix="Give --map FILE, a CSV with columns code,theme mapping your codes to "
             f"theme ids ({', '.join(themes[:5])}, ...).")
-    seed = manifest.get("seed", 42)
-    lengths = {str(t): len(str(x)) for t, x in zip(
-        tables["transcripts"]["transcript_id"], tables["transcripts"]["text"], strict=True)}
+    saved = manifest.get("config")
+    config = RunConfig.from_saved(saved if isinstance(saved, dict) else {},
+                                  codebook=run_dir / "codebook.yaml")
+    texts = {str(t): str(x) for t, x in zip(tables["transcripts"]["transcript_id"],
+                                            tables["transcripts"]["text"], strict=True)}
     comparison = compare(tables["passages"], tables["codings"], tables["evidence"], codebook,
                          mapped, unit=unit, min_overlap=min_overlap, n_resamples=n_resamples,
-                         random_state=int(seed) if isinstance(seed, int) else 42, lang=lang,
-                         lengths=lengths)
+                         random_state=config.seed, lang=lang,
+                         lengths={t: len(x) for t, x in texts.items()})
     written = []
     outputs = {"agreement": comparison.agreement, "disagreements": comparison.disagreements,
                "manual_segments": mapped.reset_index(drop=True)}
@@ -247,15 +250,11 @@ def compare_run(
         outputs["agreement_pairs"] = comparison.pairwise
     curve = None
     if train_on_manual:
-        config = manifest.get("config")
-        threshold = float(config.get("threshold", DEFAULT_THRESHOLD)) if isinstance(
-            config, dict) else DEFAULT_THRESHOLD
-        texts = {str(t): str(x) for t, x in zip(tables["transcripts"]["transcript_id"],
-                                                tables["transcripts"]["text"], strict=True)}
         curve = learning_curve(tables["passages"], read_run_table(run_dir, "tokens"),
-                               codebook, mapped, texts, Normaliser(load_lexicon()),
-                               threshold=threshold, min_overlap=min_overlap,
-                               random_state=int(seed) if isinstance(seed, int) else 42)
+                               codebook, mapped, texts,
+                               Normaliser(load_lexicon(config.models_dir)),
+                               threshold=config.threshold, min_overlap=min_overlap,
+                               random_state=config.seed)
         outputs["learning_curve"] = curve
     for name in COMPARE_TABLES:
         for suffix in (".parquet", ".csv"):
