@@ -28,7 +28,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from pipeline.parallel import can_fork, cores, map_in_order
+from pipeline.parallel import cores, map_shared
 from pipeline.resources import Lexicon
 from pipeline.segment import Passage
 
@@ -94,6 +94,10 @@ class Normaliser:
 
     Build once per run: it holds the tokenizer, the stemmer and per-word caches.
     """
+
+    def __reduce__(self) -> tuple[type[Normaliser], tuple[Lexicon]]:
+        """Pickled as its lexicon (a spawned worker builds its own tokenizer and caches)."""
+        return (Normaliser, (self.lexicon,))
 
     def __init__(self, lexicon: Lexicon) -> None:
         from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
@@ -360,7 +364,6 @@ def _spoken_roots(word: str) -> Iterator[str]:
 # order, so the table is the same, byte for byte, however many processes made it.
 CHUNK_PASSAGES = 500
 PARALLEL_MIN_WORDS = 60_000  # below this, starting workers costs more than it saves
-_WORKER: Normaliser | None = None
 
 
 def normalise(passages: Sequence[Passage], normaliser: Normaliser, *,
@@ -378,11 +381,11 @@ def normalise(passages: Sequence[Passage], normaliser: Normaliser, *,
     chunks = [passages[i:i + CHUNK_PASSAGES] for i in range(0, len(passages), CHUNK_PASSAGES)]
     jobs = _jobs(n_jobs, passages, len(chunks))
     if jobs <= 1:
-        frames = [_normalise_chunk(chunk, normaliser) for chunk in chunks]
+        frames = [_normalise_chunk(normaliser, chunk) for chunk in chunks]
     else:
-        frames = _in_pool(chunks, normaliser, jobs)
+        frames = map_shared(_normalise_chunk, normaliser, chunks, jobs)
     frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else
-             frames[0] if frames else _normalise_chunk([], normaliser))
+             frames[0] if frames else _normalise_chunk(normaliser, []))
     log.info("normalised %d tokens in %d process(es)", len(frame), jobs)
     return frame
 
@@ -397,33 +400,7 @@ def _jobs(n_jobs: int | None, passages: Sequence[Passage], n_chunks: int) -> int
     return min(cores(), n_chunks)
 
 
-def _in_pool(chunks: list[Sequence[Passage]], normaliser: Normaliser,
-             jobs: int) -> list[pd.DataFrame]:
-    """Normalise ``chunks`` in ``jobs`` processes; results in chunk order. Forked workers
-    share the parent's normaliser; spawned ones build one from the same lexicon."""
-    global _WORKER
-    fork = can_fork()
-    _WORKER = normaliser if fork else None
-    try:
-        return map_in_order(_normalise_worker, chunks, jobs, initializer=_init_worker,
-                            initargs=(None if fork else normaliser.lexicon,))
-    finally:
-        _WORKER = None
-
-
-def _init_worker(lexicon: Lexicon | None) -> None:
-    global _WORKER
-    if lexicon is not None:
-        _WORKER = Normaliser(lexicon)
-
-
-def _normalise_worker(chunk: Sequence[Passage]) -> pd.DataFrame:
-    if _WORKER is None:
-        raise RuntimeError("normalise worker started without a normaliser")
-    return _normalise_chunk(chunk, _WORKER)
-
-
-def _normalise_chunk(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFrame:
+def _normalise_chunk(normaliser: Normaliser, passages: Sequence[Passage]) -> pd.DataFrame:
     pid: list[str] = []
     index: list[int] = []
     starts: list[int] = []

@@ -1,10 +1,12 @@
 """Worker processes for the stages that split into independent pieces (issue 7).
 
-Stages call :func:`map_in_order`: pieces go to a pool of worker processes and the results
-come back in the order of the pieces, so a stage's output does not depend on how many
-processes made it. Workers are forked where that is safe (they then share the parent's
-loaded resources) and spawned elsewhere; each limits numeric libraries to one thread, so
-two workers do not fight over the same cores.
+Stages call :func:`map_in_order`, or :func:`map_shared` when every piece needs the same
+large object (a normaliser, a tokens table, a model): pieces go to a pool of worker
+processes and the results come back in the order of the pieces, so a stage's output does
+not depend on how many processes made it. Workers are forked where that is safe (they then
+share the parent's loaded resources, the shared object included, without copying it) and
+spawned elsewhere; each limits numeric libraries to one thread, so two workers do not
+fight over the same cores.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, TypeVar
 
 from threadpoolctl import threadpool_limits
 
+S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -65,3 +68,33 @@ def map_in_order(func: Callable[[T], R], pieces: Iterable[T], jobs: int, *,
     with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context, initializer=_init,
                              initargs=(initializer, tuple(initargs))) as pool:
         return list(pool.map(func, items))
+
+
+_SHARED: Any = None
+"""What :func:`map_shared` gives every call (set in the parent before workers fork)."""
+
+
+def map_shared(func: Callable[[S, T], R], shared: S, pieces: Iterable[T],
+               jobs: int) -> list[R]:
+    """``[func(shared, p) for p in pieces]``, computed by ``jobs`` worker processes.
+
+    ``shared`` (a model, a table) is what every piece needs: forked workers inherit it
+    without copying it through a pipe, spawned ones unpickle it once each. ``func`` must be
+    a module-level function."""
+    global _SHARED
+    before, _SHARED = _SHARED, shared
+    try:
+        return map_in_order(_call_shared, [(func, p) for p in pieces], jobs,
+                            initializer=_set_shared, initargs=(shared,))
+    finally:
+        _SHARED = before
+
+
+def _set_shared(shared: object) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call_shared(task: tuple[Callable[[Any, Any], R], Any]) -> R:
+    func, piece = task
+    return func(_SHARED, piece)

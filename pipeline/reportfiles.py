@@ -24,7 +24,7 @@ from pipeline.codebook import Codebook, load_codebook
 from pipeline.figures import NAMES as FIGURE_NAMES
 from pipeline.figures import TITLE_KEYS, Chart, draw_chart, make_charts
 from pipeline.files import atomic_write, bytes_writer
-from pipeline.parallel import can_fork, cores, map_in_order
+from pipeline.parallel import can_fork, cores, map_shared
 from pipeline.report import render_report
 from pipeline.reportdata import RunTables, labels
 from pipeline.workbook import Book, sheets, workbook_bytes
@@ -112,19 +112,11 @@ def write_report(folder: Path, manifest: dict[str, object], *, lang: str = "id",
 
 
 WORKBOOK = "workbook"
-_JOB: tuple[RunTables, str] | None = None
-"""The run and language the pieces are made for (forked workers inherit it)."""
 
 
-def _set_job(run: RunTables | None, lang: str = "id") -> None:
-    global _JOB
-    _JOB = None if run is None else (run, lang)
-
-
-def _piece(name: str) -> bytes | Chart | None:
-    """The workbook's bytes, or the figure ``name``, of the run in :data:`_JOB`."""
-    assert _JOB is not None
-    run, lang = _JOB
+def _piece(job: tuple[RunTables, str], name: str) -> bytes | Chart | None:
+    """The workbook's bytes, or the figure ``name``, of the run and language in ``job``."""
+    run, lang = job
     return workbook_bytes(run) if name == WORKBOOK else draw_chart(name, run, lang)
 
 
@@ -132,12 +124,7 @@ def _make(run: RunTables, lang: str, pieces: Sequence[str]) -> dict[str, bytes |
     """Each piece (:data:`WORKBOOK` or a figure's name) made, in worker processes where they
     can be forked (spawned ones would first spend seconds importing)."""
     jobs = min(cores(), len(pieces)) if can_fork() else 1
-    _set_job(run, lang)
-    try:
-        made = map_in_order(_piece, pieces, jobs, initializer=_set_job, initargs=(run, lang))
-    finally:
-        _set_job(None)
-    return dict(zip(pieces, made, strict=True))
+    return dict(zip(pieces, map_shared(_piece, (run, lang), pieces, jobs), strict=True))
 
 
 class BackgroundWorkbook:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from pipeline.codebook import Codebook
 from pipeline.normalise import Normaliser, without_clitic
-from pipeline.parallel import can_fork, cores, map_in_order
+from pipeline.parallel import can_fork, cores, map_shared
 from pipeline.supervised import SupervisedCoder, features_from_tokens, indicative_words
 
 log = logging.getLogger(__name__)
@@ -143,12 +143,7 @@ class DictionaryCoder:
         jobs = cores() if can_fork() and len(tokens) >= PARALLEL_MIN_TOKENS else 1
         if jobs <= 1:
             return self._match(tokens)
-        _set_matching(self, tokens)
-        try:
-            parts = map_in_order(_match_part, _passage_runs(tokens, jobs), jobs,
-                                 initializer=_set_matching, initargs=(self, tokens))
-        finally:
-            _set_matching(None, None)
+        parts = map_shared(_match_part, (self, tokens), _passage_runs(tokens, jobs), jobs)
         return DictionaryResult(pd.concat([p.evidence for p in parts], ignore_index=True),
                                 pd.concat([p.scores for p in parts], ignore_index=True),
                                 self.threshold, self.relative, self.fallback)
@@ -269,14 +264,6 @@ class DictionaryCoder:
 PARALLEL_MIN_TOKENS = 300_000
 """Tokens from which :meth:`DictionaryCoder.match` uses worker processes (about 80
 interviews; below, starting them costs more than it saves)."""
-_MATCHING: tuple[DictionaryCoder, pd.DataFrame] | None = None
-
-
-def _set_matching(coder: DictionaryCoder | None, tokens: pd.DataFrame | None) -> None:
-    global _MATCHING
-    _MATCHING = None if coder is None or tokens is None else (coder, tokens)
-
-
 def _passage_runs(tokens: pd.DataFrame, parts: int) -> list[tuple[int, int]]:
     """``parts`` (first row, last row + 1) ranges of about equal size that never cut a
     passage (the tokens table is in passage order)."""
@@ -288,9 +275,9 @@ def _passage_runs(tokens: pd.DataFrame, parts: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise([0, *cuts, len(pids)]) if b > a]
 
 
-def _match_part(rows: tuple[int, int]) -> DictionaryResult:
-    assert _MATCHING is not None
-    coder, tokens = _MATCHING
+def _match_part(shared: tuple[DictionaryCoder, pd.DataFrame],
+                rows: tuple[int, int]) -> DictionaryResult:
+    coder, tokens = shared
     return coder._match(tokens.iloc[rows[0]:rows[1]])
 
 

@@ -24,7 +24,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.errors import UsageError
-from pipeline.parallel import can_fork, cores, map_in_order
+from pipeline.parallel import can_fork, cores, map_shared
 
 log = logging.getLogger(__name__)
 
@@ -235,12 +235,7 @@ class LdaTopics:
                   for b, i in enumerate(range(0, x.shape[0], INFER_BLOCK))]
         if not blocks:
             return np.zeros((0, self.n_topics), dtype=np.float64)
-        _set_inferring(self)
-        try:
-            gammas = map_in_order(_infer_block, blocks, cores() if can_fork() else 1,
-                                  initializer=_set_inferring, initargs=(self,))
-        finally:
-            _set_inferring(None)
+        gammas = map_shared(_infer_block, self, blocks, cores() if can_fork() else 1)
         return _rows_sum_to_one(np.vstack(gammas).astype(np.float64))
 
     def state(self) -> tuple[dict[str, Any], dict[str, Matrix]]:
@@ -275,22 +270,15 @@ class LdaTopics:
 
 INFER_BLOCK = 2_000
 """Documents per block of :meth:`LdaTopics.transform`."""
-_INFERRING: LdaTopics | None = None
 
 
-def _set_inferring(model: LdaTopics | None) -> None:
-    global _INFERRING
-    _INFERRING = model
-
-
-def _infer_block(block: tuple[int, sparse.csr_matrix]) -> Matrix:
+def _infer_block(model: LdaTopics, block: tuple[int, sparse.csr_matrix]) -> Matrix:
     from gensim.matutils import Sparse2Corpus
 
-    assert _INFERRING is not None
     b, counts = block
-    model = _INFERRING.model_
-    model.random_state = np.random.RandomState(_INFERRING.random_state + b)
-    gamma, _ = model.inference(list(Sparse2Corpus(counts, documents_columns=False)))
+    lda = model.model_
+    lda.random_state = np.random.RandomState(model.random_state + b)
+    gamma, _ = lda.inference(list(Sparse2Corpus(counts, documents_columns=False)))
     return np.asarray(gamma, dtype=np.float64)
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.codebook import Codebook
 from pipeline.errors import TematikError, UsageError
 from pipeline.normalise import ENDING_CLITICS
-from pipeline.parallel import cores, map_in_order
+from pipeline.parallel import cores, map_shared
 from pipeline.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
@@ -232,14 +232,16 @@ def _score_ks(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Seq
               ks: Sequence[int], seed: int) -> list[dict[str, Any]]:
     jobs = min(cores(), len(ks)) if len(docs) >= PARALLEL_MIN_DOCS else 1
     # the largest K first: the slowest fits start while the other worker takes the rest
-    tasks = [(counts, docs, terms, k, seed) for k in sorted(ks, reverse=True)]
-    rows = {row["k"]: row for row in map_in_order(_score_task, tasks, jobs)}
+    scored = map_shared(_score_task, (counts, docs, terms, seed), sorted(ks, reverse=True),
+                        jobs)
+    rows = {row["k"]: row for row in scored}
     return [rows[k] for k in ks]
 
 
-def _score_task(task: tuple[Matrix | object, Sequence[Sequence[str]], Sequence[str], int, int],
-                ) -> dict[str, Any]:
-    return score_k(*task)
+def _score_task(shared: tuple[Matrix | object, Sequence[Sequence[str]], Sequence[str], int],
+                k: int) -> dict[str, Any]:
+    counts, docs, terms, seed = shared
+    return score_k(counts, docs, terms, k, seed)
 
 
 def choose_k(rows: list[dict[str, Any]], scored_on: str) -> tuple[int, pd.DataFrame]:
