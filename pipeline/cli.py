@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
-from pipeline.anonymise_run import anonymise_run
-from pipeline.apply import apply_run, config_from_run, record_refit
-from pipeline.codebook import DEFAULT_CODEBOOK, check_file
-from pipeline.config import RunConfig
-from pipeline.errors import TematikError, UsageError
-from pipeline.jobs import code_file, compare_run, export_run, report_run, themes_tables
-from pipeline.run import RunResult, run
-from pipeline.themes import DEFAULT_THRESHOLD
-from pipeline.views import (
-    compare_view,
-    matching_view,
-    saturation_view,
-    supervised_view,
-    themes_view,
-)
+from pipeline.config import DEFAULT_THRESHOLD, RunConfig
+from pipeline.errors import TematikError
+from pipeline.resources import DEFAULT_CODEBOOK
 
+if TYPE_CHECKING:
+    from pipeline.runs.run import RunResult
+
+# The library is imported inside each command, so that --help and --version answer at once
+# (spaCy, scikit-learn, gensim, pandas and matplotlib take seconds to import).
 
 class _DataFailure(click.ClickException):
     exit_code = 1
@@ -40,6 +34,15 @@ def _fail(exc: TematikError) -> click.ClickException:
     """A library error as a one-line message and its exit code (2 usage, 1 data)."""
     kind = _UsageFailure if exc.exit_code == 2 else _DataFailure
     return kind(str(exc))
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a library error raised in the block into the CLI's message and exit code."""
+    try:
+        yield
+    except TematikError as exc:
+        raise _fail(exc) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,10 +116,10 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
     """Make an anonymised copy of the finished run RUN: its stored transcripts are
     pseudonymised and analysed again with RUN's settings into --out; the key goes to
     KEYFILE. RUN is not changed: delete it when you no longer need the names."""
-    try:
+    from pipeline.runs.anonymise import anonymise_run
+
+    with _reported():
         result = anonymise_run(run_dir, out, key_out=key_out, force=force)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     _print_summary(result)
 
 
@@ -172,44 +175,27 @@ def run_command(
     and writes the tables (Parquet, and CSV for Excel) and manifest.json into the run
     directory, then the report (report.html, workbook.xlsx, figures/).
     """
-    if seed_topics and topic_model != "lda":
-        raise click.UsageError("--seed-topics needs --model lda (nmf takes no prior)")
+    from pipeline.report.views import compare_view, matching_view
+    from pipeline.runs.command import run_command as run_as_asked
+
     config = RunConfig(seed=seed, window_words=window_words,
                        interviewer_labels=tuple(interviewer_labels), codebook=codebook,
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
                        train_code_column=train_code_column, anonymise=anonymise)
-    if key_out is not None and not anonymise:
-        raise click.UsageError("--key-out needs --anonymise")
-    if from_run is not None:
-        given = {name for name in ctx.params
-                 if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
-        overrides = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
-                     if f.name in given}
-        try:
-            config, base_inputs = config_from_run(from_run, overrides)
-        except TematikError as exc:
-            raise _fail(exc) from exc
-        inputs = inputs or tuple(base_inputs)
-    projects = [p for p in inputs if p.suffix.lower() == ".qdpx"]
-    if compare_project and len(projects) != 1:
-        raise click.UsageError("--compare needs exactly one REFI-QDA project (.qdpx) among "
-                               f"the inputs, got {len(projects)}")
+    given = {name for name in ctx.params
+             if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
     bar = _StageBar() if not quiet and _stderr_is_terminal() else None
     try:
-        result = run(list(inputs), out, config=config, force=force, lang=lang, progress=bar,
-                     key_out=key_out)
-        if bar is not None:
-            bar.close()
-        compared = (compare_run(result.out, projects[0], force=True)
-                    if compare_project else None)
-        matching = record_refit(result.out, from_run) if from_run is not None else None
-    except TematikError as exc:
-        raise _fail(exc) from exc
+        with _reported():
+            done = run_as_asked(inputs, out, config, given=given, from_run=from_run,
+                                compare_project=compare_project, force=force, lang=lang,
+                                progress=bar, key_out=key_out)
     finally:
         if bar is not None:
             bar.close()
+    result, compared, matching = done.run, done.compared, done.matching
     if quiet:
         click.echo(str(result.out))
         return
@@ -227,7 +213,7 @@ def _stderr_is_terminal() -> bool:
 
 
 class _StageBar:
-    """A :data:`~pipeline.run.Progress` callback drawing a progress bar on stderr: stages
+    """A :data:`~pipeline.runs.run.Progress` callback drawing a progress bar on stderr: stages
     done of the total, the stage running, and the time left."""
 
     def __init__(self) -> None:
@@ -264,6 +250,8 @@ def codebook_check(file: Path) -> None:
     forms or stem to nothing, and keywords shared by unrelated themes. Exits 1 when there
     is an error; warnings alone exit 0.
     """
+    from pipeline.runs.show import check_file
+
     problems = check_file(file)
     for p in problems:
         click.echo(f"{file}:{p.line}: {p.severity}: {p.message}")
@@ -297,13 +285,13 @@ def code_command(input_file: Path, text_column: str, id_column: str | None, code
     CODINGS.csv with columns id, theme, label, score, probability, method, evidence (the
     matched words as written) and evidence_spans (their character offsets in the text).
     """
-    try:
+    from pipeline.runs.code import code_file
+
+    with _reported():
         result = code_file(input_file, out, text_column=text_column, id_column=id_column,
                            codebook_path=codebook, threshold=threshold, force=force,
                            train=train, train_text_column=train_text_column,
                            train_code_column=train_code_column, fallback=fallback)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(f"coded {result.coded:,} of {result.texts:,} texts: {len(result.codings):,} "
@@ -323,29 +311,16 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
                    limit: int) -> None:
     """Show the themes coded in RUN: passages with their evidence, and the theme x
     informant matrix (coded passages and share of each informant's passages)."""
-    try:
-        book, tables = themes_tables(run_dir)
-    except TematikError as exc:
-        raise _fail(exc) from exc
+    from pipeline.runs.show import themes_text
+
     styled = sys.stdout.isatty()
 
     def mark(word: str) -> str:
         return click.style(word, bold=True, underline=True) if styled else f"**{word}**"
 
-    try:
-        text = themes_view(book, tables["passages"], tables["codings"], tables["evidence"],
-                           tables["theme_matrix"], theme=theme, informant=informant,
-                           mark=mark, limit=limit)
-    except KeyError:
-        ids = ", ".join(t.id for t in book.themes)
-        raise _fail(UsageError(f"no theme '{theme}' in this run's codebook",
-                               fix=f"Use one of: {ids}.")) from None
-    except LookupError:
-        raise _fail(UsageError(f"no informant matches '{informant}'",
-                               fix="Run 'tematik themes RUN' to see the informants.")) from None
-    click.echo(text)
-    if theme is None and "supervised_cv" in tables:
-        click.echo("\n" + supervised_view(tables["supervised_cv"], tables["supervised_terms"]))
+    with _reported():
+        click.echo(themes_text(run_dir, theme=theme, informant=informant, mark=mark,
+                               limit=limit))
 
 
 # -- topics (docs/topics.md) ---------------------------------------------------------------
@@ -380,26 +355,11 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
                    k_report: bool, fmt: str) -> None:
     """Show the topics of the run directory RUN: labels, terms, prevalence, coherence and
     representative passages."""
-    from pipeline import topicview as tv
-    from pipeline.run import read_topics
+    from pipeline.runs.show import topics_text
 
-    try:
-        tables = read_topics(run_dir)
-        if k_report:
-            report = tables["k_report"]
-            click.echo(tv.k_report_text(report) if fmt == "text" else tv.render(report, fmt),
-                       nl=False)
-        elif by:
-            frame = tv.prevalence_frame(tables, by)
-            click.echo(tv.prevalence_text(frame) if fmt == "text" else tv.render(frame, fmt),
-                       nl=False)
-        else:
-            n = n_passages or (10 if topic is not None else 3)
-            records = tv.overview(tables, topic=topic, n_passages=n)
-            click.echo(tv.overview_text(records) if fmt == "text" else tv.render(records, fmt),
-                       nl=False)
-    except TematikError as exc:
-        raise _fail(exc) from exc
+    with _reported():
+        click.echo(topics_text(run_dir, topic=topic, n_passages=n_passages, by=by,
+                               k_report=k_report, fmt=fmt), nl=False)
 
 
 @main.command("compare")
@@ -435,12 +395,13 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     same between your coders when there are several, and the first disagreements; writes
     agreement.csv, disagreements.csv and friends into RUN.
     """
-    try:
+    from pipeline.report.views import compare_view
+    from pipeline.runs.compare import compare_run
+
+    with _reported():
         result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
                              min_overlap=min_overlap, n_resamples=resamples, lang=lang,
                              force=force, train_on_manual=train_on_manual)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     click.echo(compare_view(result, n_disagreements=n_show))
 
 
@@ -455,10 +416,10 @@ def export_command(run_dir: Path, qdpx: Path | None, qdc: Path | None, force: bo
     """Export RUN for qualitative-analysis tools: the transcripts as sources, the codebook
     as codes (sub-themes nested), every automatic coding by user 'tematik', and the
     manual coding of a comparison under its coders' names."""
-    try:
+    from pipeline.runs.export import export_run
+
+    with _reported():
         written = export_run(run_dir, qdpx=qdpx, qdc=qdc, force=force)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -480,10 +441,11 @@ def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: boo
     saturation table: which themes and topics the new interviews confirm or add. RUN is
     not changed.
     """
-    try:
+    from pipeline.report.views import saturation_view
+    from pipeline.runs.apply import apply_run
+
+    with _reported():
         result = apply_run(run_dir, list(inputs), out, force=force)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     click.echo(saturation_view(result.saturation, result.counts))
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -497,10 +459,10 @@ def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: boo
 def report_command(run_dir: Path, lang: str) -> None:
     """Rewrite RUN's report from its tables: report.html (one self-contained page that
     opens offline), workbook.xlsx (one sheet per table) and figures/ (PNG and SVG)."""
-    try:
+    from pipeline.runs.export import report_run
+
+    with _reported():
         written = report_run(run_dir, lang=lang)
-    except TematikError as exc:
-        raise _fail(exc) from exc
     for path in written:
         if path.suffix != ".svg":
             click.echo(f"wrote {path}")

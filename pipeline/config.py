@@ -1,4 +1,10 @@
-"""Run configuration: every knob of a run, with its default, in one place."""
+"""Configuration: every knob of a run and every tunable constant of the stages, with its
+default, documented once, here.
+
+:class:`RunConfig` is what a researcher sets (the CLI's options) and what ``manifest.json``
+records. The constants below it are the stages' defaults and rules; a stage imports the
+ones it uses from here and keeps none of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,84 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.codebook import DEFAULT_CODEBOOK
 from pipeline.limits import InputLimits
-from pipeline.resources import MODELS_DIR
-from pipeline.themes import DEFAULT_THRESHOLD
+from pipeline.resources import DEFAULT_CODEBOOK, MODELS_DIR
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+"""The embedded sample corpus ``tematik run`` uses when given no input."""
+
+# -- segment ----------------------------------------------------------------------------------
+
+WINDOW_WORDS = 120
+"""Answers longer than about 1.5 x this many words are split into windows at sentence ends."""
+
+# -- themes: the dictionary coder (models/codebooks/README.md) --------------------------------
+
+DEFAULT_THRESHOLD = 1.5
+"""Dictionary score a theme needs in a passage to be coded: one strong cue (weight 1.5), two
+ordinary ones, or one ordinary cue said twice; one ordinary or weak mention is not enough."""
+RELATIVE = 0.5
+"""A theme scoring less than this share of the passage's best theme is a side mention, not
+what the passage is about: dropped unless its own evidence is strong (twice the threshold)."""
+EXCERPT_FALLBACK = 1.0
+"""An excerpt a researcher picked (``tematik code``) is about something: when no theme reaches
+the threshold, its best theme is still coded if it has at least one ordinary cue's score."""
+REPEAT_FACTOR = 0.5
+"""A cue said again adds this share of its weight ..."""
+MAX_REPEATS = 3
+"""... up to this many times in all."""
+
+# -- themes: the supervised coder (docs/supervised.md) -----------------------------------------
+
+TRUST_PRECISION = 0.7
+TRUST_F1 = 0.6
+TRUST_SUPPORT = 8
+"""The supervised coder codes a theme on its own (and may overrule the dictionary) only where
+its cross-validated precision, F1 and support reach these: a coder learned from 30 quotes is
+not trusted."""
+
+# -- topics (docs/topics.md) ----------------------------------------------------------------
+
+MIN_PASSAGES = 20
+MIN_TERMS = 3
+MIN_VOCABULARY = 20
+"""Too little text for a topic model: fewer than MIN_PASSAGES informant passages with at
+least MIN_TERMS modelled words, or fewer than MIN_VOCABULARY words in two passages or more."""
+K_RANGE = (3, 15)
+PASSAGES_PER_TOPIC = 8
+"""``--topics auto`` scores every K in K_RANGE, capped at one topic per PASSAGES_PER_TOPIC
+passages."""
+SELECT_SAMPLE = 3000
+"""K is scored on at most this many passages (a seeded random sample)."""
+STABILITY_WEIGHT = 0.25
+SCORE_TOL = 1e-3
+"""K's score is ``c_npmi + STABILITY_WEIGHT x stability`` (:func:`k_score`) of NMF fits that
+stop at tolerance SCORE_TOL (the final model at 1e-4). perf (issue 7), measured on the sample
+corpus and 10- and 1,000-interview corpora: the same K as at 1e-4, scores within 0.02, the
+search 1.5 times faster."""
+
+
+def k_score(c_npmi: float, stability: float) -> float:
+    """How ``--topics auto`` ranks a K: coherence plus a share of stability across seeds."""
+    return c_npmi + STABILITY_WEIGHT * stability
+
+
+# -- performance (issue 7; docs/scaling.md): where worker processes start to pay -------------
+
+PARALLEL_MIN_FILES = 24
+"""Files from which ingest reads in one worker per core (results in file order)."""
+PARALLEL_MIN_WORDS = 60_000
+CHUNK_PASSAGES = 500
+"""Words from which normalise works in a pool of workers, in chunks of CHUNK_PASSAGES
+passages joined in order (the table is the same, byte for byte, however many processes)."""
+PARALLEL_MIN_TOKENS = 300_000
+"""Tokens from which codebook cues are matched in one worker per core, in runs of whole
+passages (about 80 interviews; below, starting workers costs more than it saves)."""
+PARALLEL_MIN_DOCS = 200
+"""Passages from which the candidate Ks are scored in one worker per core."""
+INFER_BLOCK = 2_000
+"""Passages per block of LDA inference; block b is seeded seed + b, so the numbers are the
+same with any number of workers."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +98,7 @@ class RunConfig:
     """What a run depends on besides its input files. Recorded in ``manifest.json``."""
 
     seed: int = 42
-    window_words: int = 120
+    window_words: int = WINDOW_WORDS
     interviewer_labels: tuple[str, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
     codebook: Path = field(default=DEFAULT_CODEBOOK)

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.errors import ResourceError
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_CODEBOOK = MODELS_DIR / "codebooks" / "kinerja-aparatur.yaml"
 LEXICON_FILES = (
     "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
     "abbreviations.txt", "stems.tsv",

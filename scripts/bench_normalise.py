@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 from pipeline.config import DEFAULT_CORPUS
-from pipeline.ingest import ingest
-from pipeline.normalise import Normaliser, normalise
+from pipeline.readers.ingest import ingest
 from pipeline.resources import load_lexicon
-from pipeline.segment import Passage
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.types import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
 FROG = ROOT.parent / "shared" / "data" / "frog-storytelling" / "spoken"

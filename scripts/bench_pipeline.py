@@ -11,12 +11,12 @@ removed afterwards. Transcript i is the same at every size.
 
 For each size, in child processes (so that peak memory is per size and per side):
 
-- tematik: ``pipeline.run.run`` in-process with ``--topics auto``, report included:
+- tematik: ``pipeline.runs.run.run`` in-process with ``--topics auto``, report included:
   per-stage seconds from the run's own timings, peak resident memory (``ru_maxrss``) of the
   run's process, the peak of the run and its worker processes together (proportional set
   size, sampled every 0.25 s: pages a forked worker shares with the run count once), and
   the NPMI coherence of its topics (``topic_summary.c_npmi``, computed by
-  ``pipeline.topicmodels.coherence``).
+  ``pipeline.stages.topicmodels.coherence``).
 - the CLI (``tematik run --topics auto``) once per size in --cli-sizes: wall time including
   start-up (Python, spaCy, pandas imports).
 - baseline, on the same informant passages tematik found: Sastrawi ``stem()`` on each
@@ -79,7 +79,7 @@ def pools() -> tuple[list[str], list[str]]:
     """(informant sentences, interviewer questions) from the real data and the sample
     corpus."""
     from pipeline.config import DEFAULT_CORPUS
-    from pipeline.ingest import ingest
+    from pipeline.readers.ingest import ingest
 
     sentences: list[str] = []
     for folder in ("spoken", "written"):
@@ -163,7 +163,7 @@ def child_tematik(corpus: Path, out: Path, seed: int) -> dict[str, Any]:
     import pandas as pd
 
     from pipeline.config import RunConfig
-    from pipeline.run import run
+    from pipeline.runs.run import run
     imports = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = run([corpus], out, config=RunConfig(seed=seed, topics="auto"))
@@ -185,7 +185,7 @@ def child_baseline(run_dir: Path, seed: int) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
-    from pipeline.topicmodels import coherence
+    from pipeline.stages.topicmodels import coherence
 
     texts = pd.read_parquet(run_dir / "passages.parquet")["text"].tolist()
     stages: dict[str, float] = {}

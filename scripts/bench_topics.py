@@ -32,12 +32,13 @@ import pandas as pd
 from sklearn.metrics import normalized_mutual_info_score
 
 from pipeline.config import DEFAULT_CORPUS
-from pipeline.ingest import ingest
-from pipeline.normalise import Normaliser, normalise
+from pipeline.readers.ingest import ingest
 from pipeline.resources import load_lexicon
-from pipeline.segment import Passage, segment
-from pipeline.topicmodels import coherence
-from pipeline.topics import fit_topics, informant_docs
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.segment import segment
+from pipeline.stages.topicmodels import coherence
+from pipeline.stages.topics import fit_topics, informant_docs
+from pipeline.types import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

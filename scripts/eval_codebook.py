@@ -26,14 +26,19 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook  # noqa: E402
-from pipeline.config import DEFAULT_CORPUS, RunConfig  # noqa: E402
-from pipeline.manual import read_manual_sheet  # noqa: E402
-from pipeline.normalise import Normaliser, normalise  # noqa: E402
-from pipeline.resources import load_lexicon  # noqa: E402
-from pipeline.run import run  # noqa: E402
-from pipeline.segment import passages_frame, text_passage  # noqa: E402
-from pipeline.themes import EXCERPT_FALLBACK, DictionaryCoder, codings_frame  # noqa: E402
+from pipeline.config import (  # noqa: E402
+    DEFAULT_CORPUS,
+    EXCERPT_FALLBACK,
+    RunConfig,
+)
+from pipeline.readers.codebook import load_codebook  # noqa: E402
+from pipeline.readers.manual import read_manual_sheet  # noqa: E402
+from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon  # noqa: E402
+from pipeline.runs.run import run  # noqa: E402
+from pipeline.stages.normalise import Normaliser, normalise  # noqa: E402
+from pipeline.stages.segment import passages_frame, text_passage  # noqa: E402
+from pipeline.stages.themes import DictionaryCoder, codings_frame  # noqa: E402
+from pipeline.types import Codebook  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "quotes" / "heldout.csv"
 

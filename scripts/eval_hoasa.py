@@ -32,9 +32,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 
-from pipeline.normalise import Normaliser
 from pipeline.resources import load_lexicon
-from pipeline.supervised import FeatureOptions, SupervisedCoder, features_from_texts
+from pipeline.stages.normalise import Normaliser
+from pipeline.stages.supervised import FeatureOptions, SupervisedCoder, features_from_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 HOASA = ROOT.parent / "shared" / "data" / "hoasa"

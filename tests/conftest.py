@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalise import Normaliser
 from pipeline.resources import Lexicon, load_lexicon
+from pipeline.stages.normalise import Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"

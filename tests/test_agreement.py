@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-from pipeline.agreement import (
+from pipeline.agreement.landmarks import alpha_landmark, kappa_landmark
+from pipeline.agreement.statistics import (
     AGREEMENT_COLUMNS,
     ALPHA_COLUMNS,
     PAIR_COLUMNS,
@@ -27,7 +28,6 @@ from pipeline.agreement import (
     pairwise_table,
 )
 from pipeline.errors import TematikError, UsageError
-from pipeline.landmarks import alpha_landmark, kappa_landmark
 
 THEMES = ["kepemimpinan", "budaya_organisasi", "kinerja.kualitas_pelayanan", "motivasi"]
 

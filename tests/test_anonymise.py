@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.anonymise import anonymise
-from pipeline.anonymise_run import word_test
 from pipeline.cli import main
-from pipeline.ingest import ingest
-from pipeline.names import label_person, name_key
-from pipeline.normalise import Normaliser
+from pipeline.readers.ingest import ingest
 from pipeline.resources import Lexicon
+from pipeline.runs.anonymise import word_test
+from pipeline.stages.anonymise import anonymise
+from pipeline.stages.names import label_person, name_key
+from pipeline.stages.normalise import Normaliser
 from tests.conftest import ROOT, write
 
 HEADER_TXT = """\
@@ -289,7 +289,7 @@ def test_anonymise_command_reruns_a_finished_run(tmp_path: Path) -> None:
 
 
 def test_applying_an_anonymised_run_anonymises_the_new_transcripts(tmp_path: Path) -> None:
-    from pipeline.apply import apply_run
+    from pipeline.runs.apply import apply_run
 
     base = tmp_path / "in"
     write(base / "satu.txt", "P: Gimana pimpinannya?\nI: Bagus, beliau jadi teladan, datang "

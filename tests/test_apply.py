@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.apply import apply_run
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
-from pipeline.lock import lock_path
-from pipeline.run import run
+from pipeline.runs.apply import apply_run
+from pipeline.runs.run import run
+from pipeline.runs.rundir import lock_path
 from tests.conftest import write
 
 

@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.codebook import DEFAULT_CODEBOOK, check_file, load_codebook
 from pipeline.errors import ResourceError
-from pipeline.normalise import Normaliser
-from pipeline.resources import load_lexicon
+from pipeline.readers.codebook import load_codebook
+from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
+from pipeline.runs.show import check_file
+from pipeline.stages.normalise import Normaliser
 from tests.conftest import write
 
 IDS = {

@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
 from pipeline.cli import main
-from pipeline.codebook import load_codebook
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.jobs import compare_run, export_run
-from pipeline.qdpx import read_qdpx
-from pipeline.qdpx_tables import codings_frame as qdpx_codings
-from pipeline.run import run
+from pipeline.readers.codebook import load_codebook
+from pipeline.readers.qdpx import read_qdpx
+from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
+from pipeline.runs.compare import compare_run
+from pipeline.runs.export import export_run
+from pipeline.runs.run import run
 from tests.conftest import write
 
 MANUAL = DEFAULT_CORPUS / "_coding_manual.csv"
@@ -185,14 +186,15 @@ def test_train_on_manual_prints_a_learning_curve(sample_run: Path) -> None:
 def test_a_qdc_codebook_drives_a_run(tmp_path: Path) -> None:
     """A researcher's NVivo codebook: codes named like tematik's themes take their cues; a
     code tematik does not know is reported until --train teaches it."""
-    from pipeline.qdpx import Code
-    from pipeline.qdpx_write import write_qdc
+    from pipeline.readers.qdpx import Code
+    from pipeline.report.qdpx_write import qdc_bytes
+    from pipeline.runs.rundir import write_output
 
     codes = (Code(guid="a1", name="Kepemimpinan"),
              Code(guid="a2", name="Kinerja", children=(
                  Code(guid="a3", name="Responsivitas", parent="a2"),)),
              Code(guid="a4", name="Parkir"))
-    qdc = write_qdc(codes, tmp_path / "nvivo.qdc")
+    qdc = write_output(tmp_path / "nvivo.qdc", qdc_bytes(codes))
     result = run([], tmp_path / "r", config=RunConfig(topics=0, codebook=qdc))
     assert any("nothing codes them: parkir" in w for w in result.warnings)
     codings = pd.read_parquet(result.out / "codings.parquet")

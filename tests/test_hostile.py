@@ -25,10 +25,11 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from pipeline.config import RunConfig
 from pipeline.errors import InputFileError
-from pipeline.ingest import Corpus, Read, ingest, normalise_text, read_file
 from pipeline.limits import ArchiveLimits, InputLimits
-from pipeline.run import run
-from pipeline.speakers import parse_turns
+from pipeline.readers.ingest import Read, ingest, normalise_text, read_file
+from pipeline.runs.run import run
+from pipeline.stages.speakers import parse_turns
+from pipeline.types import Corpus
 
 GOOD = (
     "P: Gimana pelayanan di kantor ini, Bu?\n"

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import InputFileError, UsageError
-from pipeline.ingest import Corpus, decode, ingest
+from pipeline.readers.ingest import decode, ingest
+from pipeline.types import Corpus
 from tests.conftest import write
 
 TXT = (

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.textdecode import normalise_map, normalise_text
+from pipeline.readers.decode import normalise_map, normalise_text
 
 USER_RINA = "5C94BC9E-DB8C-4F1D-9CD6-E900C7440860"
 USER_DODI = "{DF241DA2-BCA0-4AD9-83C1-B89C98D83567}"

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
-from pipeline.lock import lock_path
-from pipeline.run import MARKER, open_run, run
+from pipeline.runs.run import run
+from pipeline.runs.rundir import MARKER, lock_path, open_run
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = RunConfig(topics=0)

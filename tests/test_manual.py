@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import InputFileError
-from pipeline.manual import TextIndex, map_codes, read_coded, read_manual_sheet, read_mapping
+from pipeline.readers.manual import (
+    TextIndex,
+    map_codes,
+    read_coded,
+    read_manual_sheet,
+    read_mapping,
+)
 from tests.conftest import write
 
 TEXT = (
@@ -180,7 +186,7 @@ def test_read_coded_finds_the_columns_by_name(tmp_path: Path) -> None:
 
 
 def test_a_one_column_sheet_keeps_commas_in_its_texts(tmp_path: Path) -> None:
-    from pipeline.ingest_formats import read_sheet
+    from pipeline.readers.formats import read_sheet
 
     sheet = write(tmp_path / "k.csv", "kutipan\nSaya lapor ke pimpinan, terus pulang.\n")
     assert read_sheet(sheet)["kutipan"].tolist() == ["Saya lapor ke pimpinan, terus pulang."]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise import Normaliser, make_tokenizer, normalise
 from pipeline.resources import Lexicon
-from pipeline.segment import Passage
+from pipeline.stages.normalise import Normaliser, make_tokenizer, normalise
+from pipeline.types import Passage
 from tests.conftest import SHARED_DATA
 
 

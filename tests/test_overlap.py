@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score
 
-from pipeline.agreement import agreement_table, decision_table
-from pipeline.errors import TematikError, UsageError
-from pipeline.overlap import (
+from pipeline.agreement.overlap import (
     CHARACTER_COLUMNS,
     PRESENCE_COLUMNS,
     character_agreement,
     passage_presence,
     presence_pairs,
 )
+from pipeline.agreement.statistics import agreement_table, decision_table
+from pipeline.errors import TematikError, UsageError
 
 # An informant's answer in two passages, as segment.py would cut it.
 ANSWER_1 = (

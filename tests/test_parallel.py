@@ -10,19 +10,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import pipeline.ingest as ingest_module
-import pipeline.themes as themes_module
-import pipeline.topicmodels as topicmodels_module
-import pipeline.topics as topics_module
-from pipeline.codebook import load_codebook
+import pipeline.readers.ingest as ingest_module
+import pipeline.stages.themes as themes_module
+import pipeline.stages.topicmodels as topicmodels_module
+import pipeline.stages.topics as topics_module
 from pipeline.config import DEFAULT_CORPUS
-from pipeline.ingest import find_files, ingest, read_files
-from pipeline.normalise import Normaliser, normalise
 from pipeline.parallel import map_in_order
-from pipeline.segment import Passage
-from pipeline.themes import DictionaryCoder
-from pipeline.topicmodels import LdaTopics, Vocabulary
-from pipeline.topics import fit_topics
+from pipeline.readers.codebook import load_codebook
+from pipeline.readers.ingest import find_files, ingest, read_files
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.themes import DictionaryCoder
+from pipeline.stages.topicmodels import LdaTopics, Vocabulary
+from pipeline.stages.topics import fit_topics
+from pipeline.types import Passage
 from tests.conftest import write
 from tests.test_topics import frames, planted_docs
 

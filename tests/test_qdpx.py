@@ -14,17 +14,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.archive import ArchiveLimits
-from pipeline.codebook import load_codebook
 from pipeline.errors import InputFileError, TematikError
-from pipeline.qdpx import offset_table, read_qdc, read_qdpx
-from pipeline.qdpx_tables import (
+from pipeline.readers.archive import ArchiveLimits
+from pipeline.readers.codebook import load_codebook
+from pipeline.readers.qdpx import offset_table, read_qdc, read_qdpx
+from pipeline.readers.qdpx_tables import (
     codings_frame,
     project_from_tables,
     source_metadata,
     themes_from_codes,
 )
-from pipeline.qdpx_write import qdc_bytes, qdpx_bytes, write_qdc, write_qdpx
+from pipeline.report.qdpx_write import qdc_bytes, qdpx_bytes
+from pipeline.runs.rundir import write_output
 
 SCHEMAS = Path(__file__).resolve().parent / "data" / "refi-qda"
 
@@ -236,7 +237,7 @@ def test_round_trip_gives_back_the_same_codings(tmp_path: Path, positions: str) 
     transcripts, codings = _tables()
     book = load_codebook()
     project = project_from_tables(transcripts, codings, codebook=book)
-    path = write_qdpx(project, tmp_path / "ekspor.qdpx", positions=positions)  # type: ignore[arg-type]
+    path = write_output(tmp_path / "ekspor.qdpx", qdpx_bytes(project, positions=positions))  # type: ignore[arg-type]
     back = read_qdpx(path)
     assert back.warnings == ()
     frame = codings_frame(back, codebook=book)
@@ -287,7 +288,7 @@ def test_output_is_deterministic_and_valid_against_the_schemas(tmp_path: Path) -
 
 def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:
     codes = project_from_tables(*_tables(), codebook=load_codebook()).codes
-    back = read_qdc(write_qdc(codes, tmp_path / "kode.qdc"))
+    back = read_qdc(write_output(tmp_path / "kode.qdc", qdc_bytes(codes)))
     assert back == codes
     themes = themes_from_codes(back)
     assert [t.id for t in themes][:4] == ["kepemimpinan", "budaya_organisasi",
@@ -328,7 +329,7 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, text: str
     codings = pd.DataFrame(rows, columns=["transcript_id", "theme", "start", "end"])
     project = project_from_tables(pd.DataFrame([{"transcript_id": "t", "text": text}]), codings)
     path = tmp_path_factory.mktemp("rt") / "p.qdpx"
-    write_qdpx(project, path, positions=positions)  # type: ignore[arg-type]
+    write_output(path, qdpx_bytes(project, positions=positions))  # type: ignore[arg-type]
     back = read_qdpx(path)
     assert back.sources[0].text == text
     assert sorted((c.start, c.end) for c in back.codings) == sorted(
@@ -345,11 +346,11 @@ def test_write_is_atomic_and_reports_unwritable_paths(tmp_path: Path) -> None:
     project = project_from_tables(*_tables())
     target = tmp_path / "ekspor.qdpx"
     target.write_bytes(b"versi lama")
-    write_qdpx(project, target)
+    write_output(target, qdpx_bytes(project))
     assert read_qdpx(target).sources[0].text == ROUND_TRIP_TEXT
     assert [p.name for p in tmp_path.iterdir()] == ["ekspor.qdpx"]
     with pytest.raises(TematikError, match="cannot write"):
-        write_qdpx(project, tmp_path / "tidak-ada" / "ekspor.qdpx")
+        write_output(tmp_path / "tidak-ada" / "ekspor.qdpx", qdpx_bytes(project))
 
 
 # ----------------------------------------------------------------------------- hostile input

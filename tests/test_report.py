@@ -21,16 +21,16 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline import reportdata
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.figures import MAKERS, NAMES
-from pipeline.jobs import compare_run
-from pipeline.report import SECTIONS, render_report
-from pipeline.reportdata import EN, ID, RunTables
-from pipeline.reportfiles import begin_workbook, load_run_tables
-from pipeline.run import run
-from pipeline.workbook import workbook_bytes
+from pipeline.report import data as reportdata
+from pipeline.report.data import EN, ID, RunTables
+from pipeline.report.figures import MAKERS, NAMES
+from pipeline.report.html import SECTIONS, render_report
+from pipeline.report.workbook import workbook_bytes
+from pipeline.runs.compare import compare_run
+from pipeline.runs.reportfiles import begin_workbook, load_run_tables
+from pipeline.runs.run import run
 from tests.conftest import write
 
 MANUAL = DEFAULT_CORPUS / "_coding_manual.csv"

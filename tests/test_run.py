@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
-from pipeline.run import MARKER, run
+from pipeline.runs.run import run
+from pipeline.runs.rundir import MARKER
 from tests.conftest import write
 
 TABLES = ("transcripts", "turns", "passages", "tokens", "evidence", "theme_scores", "codings",
@@ -103,12 +104,12 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
 def test_a_failed_run_leaves_a_marked_incomplete_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.run as run_module
+    import pipeline.runs.sequence as sequence_module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(run_module, "normalise", broken)
+    monkeypatch.setattr(sequence_module, "normalise", broken)
     src = write(tmp_path / "a.txt", "P: Gimana?\nI: Baik.\n")
     with pytest.raises(RuntimeError):
         run([src], tmp_path / "run")
@@ -128,12 +129,12 @@ def test_a_run_that_fails_after_coding_leaves_no_worker_behind(
     # that stops later (here in the topic stage) must stop that worker too.
     import multiprocessing
 
-    import pipeline.run as run_module
+    import pipeline.runs.sequence as sequence_module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("topics on fire")
 
-    monkeypatch.setattr(run_module, "_topics_stage", broken)
+    monkeypatch.setattr(sequence_module, "_fit_topics", broken)
     src = write(tmp_path / "a.txt", "P: Gimana apel paginya?\nI: Ya udah rutin, tiap hari "
                 "kita apel pagi, gitu.\n")
     with pytest.raises(RuntimeError, match="topics on fire"):
@@ -171,20 +172,20 @@ def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
 
     from click.testing import CliRunner
 
-    from pipeline import run as run_module
     from pipeline.cli import main
+    from pipeline.runs import rundir
 
     out = tmp_path / "r"
     run([], out, config=RunConfig(topics=0))
     before = (out / "codings.parquet").read_bytes()
-    real = run_module.write_table
+    real = rundir.write_table
 
     def full(folder: Path, name: str, frame: object) -> None:
         if name == "codings":
             raise OSError(errno.ENOSPC, "No space left on device")
         real(folder, name, frame)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run_module, "write_table", full)
+    monkeypatch.setattr(rundir, "write_table", full)
     result = CliRunner().invoke(main, ["run", "--out", str(out), "--force", "--topics", "0"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No space left on device" in result.output and "Free some disk space" in result.output

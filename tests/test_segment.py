@@ -7,9 +7,9 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest import Transcript, Turn
-from pipeline.segment import WORD_RE, segment, split_windows
-from pipeline.speakers import parse_turns
+from pipeline.stages.segment import WORD_RE, segment, split_windows
+from pipeline.stages.speakers import parse_turns
+from pipeline.types import Transcript, Turn
 
 FILLERS = frozenset({"eh", "ehm", "ya", "iya", "hmm"})
 

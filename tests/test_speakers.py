@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.speakers import INFORMANT, INTERVIEWER, ParsedText, parse_turns
+from pipeline.stages.speakers import ParsedText, parse_turns
+from pipeline.types import INFORMANT, INTERVIEWER
 
 
 def spoken(parsed: ParsedText, text: str) -> list[tuple[str, str, str]]:

@@ -15,14 +15,14 @@ from sklearn.exceptions import NotFittedError
 
 from pipeline.cli import main
 from pipeline.errors import ResourceError, TrainingError
-from pipeline.normalise import Normaliser, normalise
-from pipeline.segment import Passage
-from pipeline.supervised import (
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.supervised import (
     FeatureOptions,
     SupervisedCoder,
     features_from_texts,
     features_from_tokens,
 )
+from pipeline.types import Passage
 from tests.conftest import SHARED_DATA
 
 LEAD, CULT, FAC, COMM = "kepemimpinan", "budaya_organisasi", "sarana_prasarana", "komunikasi"

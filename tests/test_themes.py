@@ -10,20 +10,21 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.codebook import Codebook, load_codebook
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.matrix import best_quote, cooccurrence, theme_matrix
-from pipeline.normalise import Normaliser, normalise
-from pipeline.run import load_supervised, run
-from pipeline.segment import Passage, passages_frame
-from pipeline.supervised import fit_coder
-from pipeline.themes import (
-    EXCERPT_FALLBACK,
+from pipeline.config import DEFAULT_CORPUS, EXCERPT_FALLBACK, RunConfig
+from pipeline.readers.codebook import load_codebook
+from pipeline.runs.run import run
+from pipeline.runs.rundir import load_supervised
+from pipeline.stages.matrix import best_quote, cooccurrence, theme_matrix
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.segment import passages_frame
+from pipeline.stages.supervised import fit_coder
+from pipeline.stages.themes import (
     DictionaryCoder,
     code_passages,
     codings_frame,
     trusted_themes,
 )
+from pipeline.types import Codebook, Passage
 from tests.conftest import write
 
 BOOK = """\

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import Turn as IngestTurn
-from pipeline.ingest import read_file
-from pipeline.segment import segment
+from pipeline.readers.ingest import read_file
+from pipeline.stages.segment import segment
+from pipeline.types import Turn as IngestTurn
 
 FIXTURES = sorted((Path(__file__).parent / "data" / "thesis").glob("*.txt"))
 

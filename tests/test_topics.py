@@ -15,11 +15,13 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.normalise import TOKEN_COLUMNS
-from pipeline.run import load_topic_model, read_topics, run
-from pipeline.segment import PASSAGE_COLUMNS
-from pipeline.topicmodels import TopicModel
-from pipeline.topics import TooLittleTextError, TopicsResult, apply_model, fit_topics
+from pipeline.runs.run import run
+from pipeline.runs.rundir import load_topic_model
+from pipeline.runs.show import read_topics
+from pipeline.stages.normalise import TOKEN_COLUMNS
+from pipeline.stages.segment import PASSAGE_COLUMNS
+from pipeline.stages.topicmodels import TopicModel
+from pipeline.stages.topics import TooLittleTextError, TopicsResult, apply_model, fit_topics
 from tests.conftest import write
 
 # Five planted topics of ten stems each, as informants of a city office would say them.

@@ -1,0 +1,427 @@
+"""Normalise: passages to tokens, keeping the speaker's words, the standard form and the stem.
+
+Word normalisation is a list of small ``str -> str`` steps composed once
+(:func:`make_pipeline`): lowercase, drop a hyphenated clitic, map spoken forms to standard
+ones (``gak`` -> ``tidak``), undo spoken affixes (``ngurusin`` -> ``urus``), and reduce
+reduplication (``pegawai-pegawai`` -> ``pegawai``). Stems come from Sastrawi, cached per word
+type. Fillers, stop words and punctuation are kept in the table but marked, so evidence can
+always be shown in the speaker's own words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from itertools import repeat
+from typing import cast
+
+import numpy as np
+import pandas as pd
+from spacy.attrs import IDX, LENGTH
+from spacy.lang.id import Indonesian
+from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
+
+from pipeline.config import CHUNK_PASSAGES, PARALLEL_MIN_WORDS
+from pipeline.parallel import cores, map_shared
+from pipeline.resources import Lexicon
+from pipeline.types import Passage
+
+log = logging.getLogger(__name__)
+
+CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
+ENDING_CLITICS = ("nya", "lah", "kah", "ku", "mu")
+"""The clitics taken off a word written together with them to find its base (at most one
+ends a word; ``pun`` and ``tah`` are left: ``apapun``, ``entah``)."""
+NOTE_WORDS = 4  # at most this many words in brackets are a transcriber's note
+TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
+
+_ALPHA_RE = re.compile(r"[^\W\d_]")
+_DIGIT_RE = re.compile(r"\d")
+_VOWELS = "aeiou"
+_WORD_RE = re.compile(r"^[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*$")  # kata-kata, s1, e-ktp, p3k
+_EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
+
+Step = Callable[[str], str]
+
+
+def make_pipeline(*steps: Step) -> Step:
+    """Compose ``str -> str`` steps, applied left to right."""
+    return lambda text: reduce(lambda acc, step: step(acc), steps, text)
+
+
+class _Defaults(Indonesian.Defaults):  # type: ignore[misc,valid-type]
+    # spaCy's 16,000 Indonesian exceptions list reduplicated words one by one (2 s to load);
+    # we keep every hyphenated word whole instead, and add our own abbreviations.
+    tokenizer_exceptions = BASE_EXCEPTIONS
+
+
+class _Indonesian(Indonesian):  # type: ignore[misc,no-untyped-call]
+    lang = "id"
+    Defaults = _Defaults
+
+
+def make_tokenizer(abbreviations: Iterable[str] = ()) -> Tokenizer:
+    """spaCy's Indonesian tokenizer, tuned: hyphenated words (``kata-katanya``, ``e-KTP``)
+    stay whole and abbreviations (``Kab.``, ``S.Sos.``, ``dll.``) are one token."""
+    nlp: Language = _Indonesian()
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
+    probe = "kata-kata Kata-Kata e-KTP"
+    infixes = [
+        p for p in _Defaults.infixes
+        if not any(m.group() == "-" for m in re.finditer(p, probe))
+    ]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for abbr in abbreviations:
+        tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+    return tokenizer
+
+
+@dataclass(frozen=True)
+class WordForm:
+    norm: str
+    stem: str
+    kind: str
+
+
+class Normaliser:
+    """Turns text into (surface, norm, stem, kind) tokens using one :class:`Lexicon`.
+
+    Build once per run: it holds the tokenizer, the stemmer and per-word caches.
+    """
+
+    def __reduce__(self) -> tuple[type[Normaliser], tuple[Lexicon]]:
+        """Pickled as its lexicon (a spawned worker builds its own tokenizer and caches)."""
+        return (Normaliser, (self.lexicon,))
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+        from Sastrawi.Stemmer.Stemmer import Stemmer
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        self.lexicon = lexicon
+        self._dictionary = frozenset(w for w in StemmerFactory().get_words() if w)
+        dictionary = ArrayDictionary()
+        # Sastrawi keeps its 30,000 root words in a list and searches it for every candidate
+        # root (most of its time); a set gives the same answers in O(1).
+        dictionary.words = self._dictionary
+        self._stemmer = Stemmer(dictionary)
+        self.tokenizer = make_tokenizer(lexicon.abbreviations)
+        stop = set(_Defaults.stop_words) | lexicon.stopwords_extra
+        self.stopwords = frozenset(stop - lexicon.keep)
+        # _spoken_affixes maps the root it finds itself; chains in the colloquial table are
+        # resolved when it is loaded, so one colloquial step before it is enough.
+        self.word = make_pipeline(
+            str.lower, strip_edges, strip_clitic, self._colloquial, self._spoken_affixes
+        )
+        self._forms: dict[str, WordForm] = {}
+        self._stems: dict[str, str] = {}
+        self._phrases = self._index_phrases(lexicon.phrases)
+
+    # -- word level ----------------------------------------------------------------------
+
+    def _colloquial(self, word: str) -> str:
+        """``gak`` -> ``tidak``; with a clitic the table does not list, the base is looked up
+        (``nunggunya`` -> ``tunggu``) and the clitic dropped; so is a spoken reduplication
+        (``cepet-cepet`` -> ``cepat-cepat``)."""
+        found = self.lexicon.colloquial.get(word)
+        if found is not None:
+            return found
+        if "-" in word:
+            parts = word.split("-")
+            if len(parts) == 2 and parts[0] and parts[1].startswith(parts[0]):
+                head = self._colloquial(parts[0])
+                if head != parts[0]:
+                    return f"{head}-{head}"
+            return word
+        return self.lexicon.colloquial.get(without_clitic(word), word)
+
+    def _known(self, word: str) -> bool:
+        return word in self._dictionary or word in self.lexicon.colloquial
+
+    def _spoken_affixes(self, word: str) -> str:
+        """``ngurusin`` -> ``urus``, ``nyari`` -> ``cari``, ``dibikinin`` -> ``bikin``,
+        ``nungguinnya`` -> ``tunggu``. A standard ``me-`` word Sastrawi already reduces to a
+        root (``merata``, ``merangkap``) is left alone."""
+        if len(word) < 5 or self._known(word) or "-" in word:
+            return word
+        if word.startswith("me") and self._stemmer.stem(word) in self._dictionary:
+            return word
+        bases = list(dict.fromkeys([word, without_clitic(word, min_base=4)]))
+        for base in list(bases):
+            if base.endswith("in"):
+                bases.append(base[:-2])
+        for base in bases:
+            for root in _spoken_roots(base):
+                if len(root) >= 3 and self._known(root):
+                    return self._colloquial(root)
+        return word
+
+    def stem(self, norm: str) -> str:
+        cached = self._stems.get(norm)
+        if cached is not None:
+            return cached
+        override = self._override(norm)
+        if override:
+            result = override
+        elif "-" in norm:
+            parts = [p for p in norm.split("-") if p]
+            first = self._stemmer.stem(parts[0]) if parts else norm
+            if len(parts) == 2 and (parts[1].startswith(parts[0]) or
+                                    self._stemmer.stem(parts[1]) == first):
+                result = first or norm  # reduplication: pegawai-pegawai, kata-katanya
+            else:
+                result = norm
+        elif len(norm) <= 3 or not norm.isalpha():
+            result = norm
+        else:
+            result = self._stemmer.stem(norm) or norm
+            # Sastrawi keeps -nya/-lah/-kah on words it does not know (tupoksinya,
+            # printernya): strip them unless the whole word is a root (tanya, sekolah).
+            for clitic in ("nya", "lah", "kah"):
+                base = result[: -len(clitic)]
+                if result.endswith(clitic) and len(base) >= 3 and result not in self._dictionary:
+                    result = self.stem(base)
+                    break
+        self._stems[norm] = result
+        return result
+
+    def _override(self, norm: str) -> str:
+        """The stem ``stems.tsv`` gives ``norm``, or with a clitic attached, its base."""
+        stems = self.lexicon.stems
+        if norm in stems:
+            return stems[norm]
+        for clitic in CLITICS:
+            if norm.endswith(clitic) and norm[: -len(clitic)] in stems:
+                return stems[norm[: -len(clitic)]]
+        return ""
+
+    def form(self, surface: str) -> WordForm:
+        """Norm, stem and kind of one token's surface form (cached per word type)."""
+        cached = self._forms.get(surface)
+        if cached is not None:
+            return cached
+        lower = surface.lower()
+        if not _ALPHA_RE.search(surface):
+            kind = "number" if _DIGIT_RE.search(surface) else "punct"
+            result = WordForm(lower, lower, kind)
+        elif surface.startswith("-") and lower.lstrip("-") in CLITICS:
+            result = WordForm(lower.lstrip("-"), lower.lstrip("-"), "clitic")
+        elif lower in self.lexicon.fillers:
+            result = WordForm(lower, lower, "filler")
+        else:
+            norm = self.word(surface)
+            stem = self.stem(norm)
+            if norm in self.lexicon.fillers:
+                kind = "filler"
+            elif norm in self.stopwords or lower in self.stopwords or (
+                stem in self.stopwords and norm not in self.lexicon.keep
+                and without_clitic(norm) not in self.lexicon.keep
+            ):
+                kind = "stop"
+            elif norm[:1].isdigit():
+                kind = "number"  # 10m, 2x, 3kali: the tokenizer may split these again
+            elif not _WORD_RE.match(norm) or len(norm) < 2:
+                kind = "punct"  # symbols and stray punctuation the tokenizer left joined
+            else:
+                kind = "word"
+            result = WordForm(norm, stem, kind)
+        self._forms[surface] = result
+        return result
+
+    # -- phrases ---------------------------------------------------------------------------
+
+    def _index_phrases(
+        self, phrases: Sequence[tuple[str, str]]
+    ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, term in phrases:
+            stems = tuple(self.stem(self.word(w)) for w in phrase.split())
+            if stems:
+                index.setdefault(stems[0], []).append((stems, term))
+        for options in index.values():
+            options.sort(key=lambda opt: -len(opt[0]))
+        return index
+
+    # -- text level ------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> list[tuple[int, int, str, WordForm]]:
+        """(start, end, surface, form) of every token in ``text``; offsets index ``text``."""
+        return self.analyse(self.tokenizer(text))
+
+    def analyse(self, doc: Doc, text: str | None = None,
+                ) -> list[tuple[int, int, str, WordForm]]:
+        """(start, end, surface, form) per token (``text``: ``doc.text``, if known). Words
+        in short brackets are the transcriber's notes, not speech: ``(tertawa)``,
+        ``[inaudible]``, ``(Kabag)`` get kind ``note``."""
+        # perf: offsets from one array, not a spaCy Token object per token
+        text = doc.text if text is None else text
+        form_of = self.form
+        cache = self._forms
+        # (a row-major .tolist() of the uint64 array costs ten times these two)
+        starts, lengths = doc.to_array([IDX, LENGTH]).astype(np.int64).T.tolist()
+        out = [(s, s + n, w, cache.get(w) or form_of(w))
+               for s, n, w in zip(starts, lengths,
+                                  [text[s:s + n] for s, n in zip(starts, lengths, strict=True)],
+                                  strict=True)
+               if not w.isspace()]
+        if "(" not in text and "[" not in text:
+            return out
+        opened = None
+        for i, (_, _, surface, _) in enumerate(out):
+            if surface in ("(", "["):
+                opened = i
+            elif surface in (")", "]") and opened is not None:
+                if 0 < i - opened - 1 <= NOTE_WORDS:
+                    for j in range(opened + 1, i):
+                        a, b, said, form = out[j]
+                        if form.kind in ("word", "stop", "filler"):
+                            out[j] = (a, b, said, WordForm(form.norm, form.stem, "note"))
+                opened = None
+        return out
+
+    def terms(self, forms: Sequence[WordForm]) -> list[str]:
+        """The modelling term of each token: its stem, a phrase id on a phrase's first token,
+        and ``""`` for tokens that are not modelled (fillers, stop words, punctuation, the
+        later words of a phrase)."""
+        terms = [f.stem if f.kind == "word" else "" for f in forms]
+        slots = [i for i, f in enumerate(forms) if f.kind in ("word", "stop")]
+        stems = [forms[i].stem for i in slots]
+        j = 0
+        while j < len(slots):
+            matched = 0
+            for words, term in self._phrases.get(stems[j], ()):
+                n = len(words)
+                if tuple(stems[j : j + n]) == words:
+                    terms[slots[j]] = term
+                    for k in range(j + 1, j + n):
+                        terms[slots[k]] = ""
+                    matched = n
+                    break
+            j += matched or 1
+        return terms
+
+    def normalise(self, text: str) -> str:
+        """Standard forms of the words in ``text``, fillers dropped, joined by spaces."""
+        return " ".join(
+            f.norm for _, _, _, f in self.tokenize(text) if f.kind in ("word", "stop")
+        )
+
+
+def without_clitic(norm: str, *, min_base: int = 3) -> str:
+    """``atasannya`` -> ``atasan``: a standard form without a trailing clitic (-nya, -lah,
+    -kah, -ku, -mu), when at least ``min_base`` letters remain."""
+    for clitic in ENDING_CLITICS:
+        if norm.endswith(clitic) and len(norm) - len(clitic) >= min_base:
+            return norm[: -len(clitic)]
+    return norm
+
+
+def strip_edges(word: str) -> str:
+    """Punctuation the tokenizer left on a word's edges: ``:q`` -> ``q``, ``'pak`` -> ``pak``."""
+    return _EDGES_RE.sub("", word)
+
+
+def strip_clitic(word: str) -> str:
+    """``SKPD-nya`` -> ``SKPD``; ``e-KTP-lah`` -> ``e-KTP``. Unhyphenated clitics are left to
+    the stemmer, which knows whether ``-nya`` is part of the word."""
+    if "-" in word:
+        head, _, tail = word.rpartition("-")
+        if head and tail.lower() in CLITICS:
+            return head
+    return word
+
+
+def _spoken_roots(word: str) -> Iterator[str]:
+    """Candidate roots under spoken Jakarta-style prefixes (``nge-``, ``ng-``, ``ny-``...)."""
+    if word.startswith("di"):
+        yield word[2:]
+    if word.startswith("nge"):
+        yield word[3:]
+    if word.startswith("ng"):
+        yield word[2:]
+        yield "k" + word[2:]
+    if word.startswith("ny"):
+        yield "c" + word[2:]
+        yield "s" + word[2:]
+    if len(word) > 2 and word[1] in _VOWELS:
+        if word[0] == "n":
+            yield "t" + word[1:]
+        if word[0] == "m":
+            yield "p" + word[1:]
+
+
+# -- the stage ---------------------------------------------------------------------------------
+
+
+
+def normalise(passages: Sequence[Passage], normaliser: Normaliser, *,
+              n_jobs: int | None = None) -> pd.DataFrame:
+    """The ``tokens`` table: one row per token of every passage.
+
+    Columns: passage_id, i (position in the passage), start, end (offsets into the
+    transcript's source text), surface (as spoken), norm (standard form), stem, kind (one of
+    word, stop, filler, clitic, number, punct, note: a transcriber's note in brackets), term
+    (what topic models and coders count; ``""`` when not modelled).
+
+    ``n_jobs``: worker processes (default: one per core when the passages hold at least
+    :data:`PARALLEL_MIN_WORDS` words, else 1). The table does not depend on it.
+    """
+    chunks = [passages[i:i + CHUNK_PASSAGES] for i in range(0, len(passages), CHUNK_PASSAGES)]
+    jobs = _jobs(n_jobs, passages, len(chunks))
+    if jobs <= 1:
+        frames = [_normalise_chunk(normaliser, chunk) for chunk in chunks]
+    else:
+        frames = map_shared(_normalise_chunk, normaliser, chunks, jobs)
+    frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else
+             frames[0] if frames else _normalise_chunk(normaliser, []))
+    log.info("normalised %d tokens in %d process(es)", len(frame), jobs)
+    return frame
+
+
+def _jobs(n_jobs: int | None, passages: Sequence[Passage], n_chunks: int) -> int:
+    if n_jobs is not None:
+        if n_jobs < 1:
+            raise ValueError(f"n_jobs must be at least 1, got {n_jobs}")
+        return min(n_jobs, max(n_chunks, 1))
+    if sum(p.n_words for p in passages) < PARALLEL_MIN_WORDS:
+        return 1
+    return min(cores(), n_chunks)
+
+
+def _normalise_chunk(normaliser: Normaliser, passages: Sequence[Passage]) -> pd.DataFrame:
+    pid: list[str] = []
+    index: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    surfaces: list[str] = []
+    norms: list[str] = []
+    stems: list[str] = []
+    kinds: list[str] = []
+    terms: list[str] = []
+    texts = (p.text for p in passages)
+    for passage, doc in zip(passages, normaliser.tokenizer.pipe(texts), strict=True):
+        analysed = normaliser.analyse(doc, passage.text)
+        forms = [a[3] for a in analysed]
+        n = len(analysed)
+        offset = passage.start
+        pid.extend(repeat(passage.passage_id, n))
+        index.extend(range(n))
+        starts.extend([offset + a[0] for a in analysed])
+        ends.extend([offset + a[1] for a in analysed])
+        surfaces.extend([a[2] for a in analysed])
+        norms.extend([f.norm for f in forms])
+        stems.extend([f.stem for f in forms])
+        kinds.extend([f.kind for f in forms])
+        terms.extend(normaliser.terms(forms))
+    return pd.DataFrame({
+        "passage_id": pid, "i": np.array(index, dtype=np.int64),
+        "start": np.array(starts, dtype=np.int64), "end": np.array(ends, dtype=np.int64),
+        "surface": surfaces, "norm": norms, "stem": stems, "kind": kinds, "term": terms,
+    }, columns=TOKEN_COLUMNS)
