@@ -185,7 +185,7 @@ def child_baseline(run_dir: Path, seed: int) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
-    from pipeline.stages.topicmodels import coherence
+    from pipeline.stages.topicscores import coherence
 
     texts = pd.read_parquet(run_dir / "passages.parquet")["text"].tolist()
     stages: dict[str, float] = {}

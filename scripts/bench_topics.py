@@ -36,8 +36,8 @@ from pipeline.readers.ingest import ingest
 from pipeline.resources import load_lexicon
 from pipeline.stages.normalise import Normaliser, normalise
 from pipeline.stages.segment import segment
-from pipeline.stages.topicmodels import coherence
 from pipeline.stages.topics import fit_topics, informant_docs
+from pipeline.stages.topicscores import coherence
 from pipeline.types import Passage
 
 ROOT = Path(__file__).resolve().parent.parent

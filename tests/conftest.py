@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,34 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# -- runs shared by the tests that read them (built once per session; never changed) -----
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``tematik run`` on the sample corpus with the default settings. Read only: a test
+    that changes a run takes :func:`sample_copy`."""
+    from pipeline.runs.run import run
+
+    return run([], tmp_path_factory.mktemp("runs") / "sample").out
+
+
+@pytest.fixture()
+def sample_copy(sample_run: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`sample_run` this test may change (compare writes into a run)."""
+    copy = tmp_path / "sample"
+    shutil.copytree(sample_run, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus with six topics and the supervised coder trained on its manual
+    coding. Read only."""
+    from pipeline.config import DEFAULT_CORPUS, RunConfig
+    from pipeline.runs.run import run
+
+    config = RunConfig(topics=6, train=DEFAULT_CORPUS / "_coding_manual.csv")
+    return run([], tmp_path_factory.mktemp("runs") / "trained", config=config).out

@@ -23,7 +23,8 @@ import pandas as pd
 from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.runs import rundir
-from pipeline.stages.anonymise import Anonymised, Key, anonymise
+from pipeline.stages.anonymise import Anonymised, anonymise
+from pipeline.stages.pseudonyms import Key
 from pipeline.stages.normalise import Normaliser
 from pipeline.types import Corpus, Transcript, Turn
 

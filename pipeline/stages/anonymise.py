@@ -52,160 +52,17 @@ from pipeline.stages.names import (
     metadata_name,
     name_key,
     split_names,
-    subsumes,
     titled_names,
 )
+from pipeline.stages.pseudonyms import AMBIGUOUS, Key, KeyEntry, Mentioned, Person, Registry
 from pipeline.types import INFORMANT, INTERVIEWER, Transcript, Turn
 
-__all__ = ["Anonymised", "Key", "KeyEntry", "anonymise"]
+__all__ = ["Anonymised", "anonymise"]
 
 _NAME_INTRO_RE = re.compile(r"(?i:\bnama(?:\s+(?:saya|aku|lengkap(?:\s+saya)?|beliau))?"
                             r"(?:\s+(?:adalah|ialah))?\s+)$")
 # Priorities: lower wins when two replacements overlap.
 _LABEL, _LITERAL, _IDENT, _TITLED, _BARE = range(5)
-
-
-# ----------------------------------------------------------------------------- names
-
-
-@dataclass
-class _Person:
-    key: str
-    role: str
-    order: int
-    transcripts: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    forms: set[str] = field(default_factory=set)
-    pseudonym: str = ""
-    count: int = 0
-
-
-@dataclass
-class _Mentioned:
-    key: str
-    transcripts: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    count: int = 0
-
-
-_AMBIGUOUS = object()
-
-
-def _letters(n: int) -> str:
-    out, n = "", n + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-class _Registry:
-    """The people of a corpus: who is who, and what each is called in the output."""
-
-    def __init__(self) -> None:
-        self.persons: list[_Person] = []
-        self.by_key: dict[tuple[str, str], _Person] = {}  # (key, transcript) -> person
-        self.mentioned: dict[str, _Mentioned] = {}
-
-    def build(self, seen: list[tuple[str, str, str, str]], taken: set[str]) -> None:
-        """``seen``: (name key, role, transcript, name as written) in order of appearance."""
-        order = {obs: i for i, obs in reversed(list(enumerate(seen)))}
-        by_key: dict[str, _Person] = {}
-        for obs in sorted(order, key=lambda o: (-len(o[0].split()), order[o])):
-            key, role, tid, raw = obs
-            person = by_key.get(key)
-            if person is None:
-                here = [p for p in self.persons if tid in p.transcripts and subsumes(p.key, key)]
-                person = here[0] if len(here) == 1 else None
-            if person is None:
-                person = _Person(key, role, order[obs])
-                self.persons.append(person)
-            by_key.setdefault(key, person)
-            person.order = min(person.order, order[obs])
-            person.transcripts.add(tid)
-            person.names.add(raw)
-            person.forms.add(key)
-            self.by_key[key, tid] = person
-        counters = {INFORMANT: 0, INTERVIEWER: 0}
-        for person in sorted(self.persons, key=lambda p: p.order):
-            while True:
-                n = counters[person.role]
-                counters[person.role] += 1
-                name = (f"Informan {_letters(n)}" if person.role == INFORMANT
-                        else f"Pewawancara {n + 1}")
-                if name.lower() not in taken:
-                    break
-            person.pseudonym = name
-
-    def resolve(self, key: str, tid: str | None) -> _Person | object | None:
-        """The known person a mention ``key`` names: one in the same transcript first, then
-        the one person whose name contains it; ``_AMBIGUOUS`` when several fit."""
-        if tid is not None and (key, tid) in self.by_key:
-            return self.by_key[key, tid]
-        if tid is not None:
-            here = {id(p): p for p in self.persons if tid in p.transcripts
-                    and (subsumes(p.key, key) or subsumes(key, p.key))}
-            if len(here) == 1:
-                return next(iter(here.values()))
-            if here:
-                return _AMBIGUOUS
-        found = {id(p): p for p in self.persons if subsumes(p.key, key)}
-        if len(found) == 1:
-            return next(iter(found.values()))
-        return _AMBIGUOUS if found else None
-
-    def bare_forms(self) -> dict[str, list[_Person | _Mentioned]]:
-        """Word sequences that, alone in the text, name someone: each known full name and
-        every word of three letters or more of it."""
-        out: dict[str, list[_Person | _Mentioned]] = {}
-        owners: list[tuple[Iterable[str], _Person | _Mentioned]] = [
-            *((p.forms, p) for p in self.persons),
-            *(([m.key], m) for m in self.mentioned.values())]
-        for keys, owner in owners:
-            forms: set[str] = set()
-            for key in keys:
-                words = key.split()
-                if len(words) > 1:
-                    forms.add(key)
-                forms.update(w for w in words if len(w) >= 3 and w not in ROLE_WORDS
-                             and w not in TITLES and w not in PREFIX_TITLES
-                             and w not in NOT_NAMES)
-            for form in forms:
-                if owner not in out.setdefault(form, []):
-                    out[form].append(owner)
-        return out
-
-
-# ----------------------------------------------------------------------------- the key
-
-
-@dataclass(frozen=True)
-class KeyEntry:
-    """One original and what replaced it. ``kind``: informant, interviewer, name (someone
-    named after a title), transcript, file, or an identifier kind (nik, nip, phone, email,
-    address)."""
-
-    kind: str
-    original: str
-    replacement: str
-    transcripts: tuple[str, ...] = ()
-    count: int = 0
-    forms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Key:
-    """Real names, identifiers, transcript ids and file names, with their replacements.
-    The only place they are kept: write it outside the run directory."""
-
-    entries: tuple[KeyEntry, ...]
-
-    def rows(self) -> list[dict[str, str | int]]:
-        """One dict per entry (columns kind, original, replacement, transcripts, count,
-        forms), for a CSV or JSON file."""
-        return [{"kind": e.kind, "original": e.original, "replacement": e.replacement,
-                 "transcripts": " ".join(e.transcripts), "count": e.count,
-                 "forms": " | ".join(e.forms)} for e in self.entries]
 
 
 @dataclass(frozen=True)
@@ -289,7 +146,7 @@ def _apply(text: str, spans: list[_Span]) -> tuple[str, Callable[[int, bool], in
 class _Redactor:
     """Finds what to replace in a text, given the people of the corpus."""
 
-    def __init__(self, registry: _Registry, literals: Mapping[str, tuple[str, str, object]],
+    def __init__(self, registry: Registry, literals: Mapping[str, tuple[str, str, object]],
                  is_word: Callable[[str], bool]) -> None:
         self.registry = registry
         self.is_word = is_word
@@ -316,10 +173,10 @@ class _Redactor:
             found.append(_Span(start, end, PLACEHOLDERS[kind], _IDENT, kind, text[start:end]))
         for start, end, title, name in titled_names(text):
             who = self.registry.resolve(name_key(name), tid)
-            if isinstance(who, _Person):
+            if isinstance(who, Person):
                 found.append(_Span(start, end, f"[{who.pseudonym}]", _TITLED, "names", who))
             else:
-                owner = None if who is _AMBIGUOUS else self.registry.mentioned.get(
+                owner = None if who is AMBIGUOUS else self.registry.mentioned.get(
                     name_key(name))
                 found.append(_Span(start, end, f"{title} {PLACEHOLDERS['name']}", _TITLED,
                                    "other_names", owner))
@@ -345,13 +202,13 @@ class _Redactor:
                 and not _NAME_INTRO_RE.search(text, max(0, m.start() - 24), m.start())):
             return None
         owners = self.forms.get(form, [])
-        persons = [o for o in owners if isinstance(o, _Person)]
+        persons = [o for o in owners if isinstance(o, Person)]
         if tid is not None and len(persons) > 1:
             persons = [p for p in persons if tid in p.transcripts] or persons
         if len(persons) == 1:
             return _Span(m.start(), end, f"[{persons[0].pseudonym}]", _BARE, "names",
                          persons[0])
-        owner = next((o for o in owners if isinstance(o, _Mentioned)), None)
+        owner = next((o for o in owners if isinstance(o, Mentioned)), None)
         return _Span(m.start(), end, PLACEHOLDERS["name"], _BARE, "other_names",
                      owner if not persons else None)
 
@@ -378,7 +235,7 @@ class _Redactor:
 
 
 def _label_spans(text: str, turns: Sequence[Turn], is_word: Callable[[str], bool],
-                 person: Callable[[Turn], _Person | None]) -> list[_Span]:
+                 person: Callable[[Turn], Person | None]) -> list[_Span]:
     """The written label before each turn of a named speaker, to become its pseudonym."""
     out = []
     prev_end = 0
@@ -467,7 +324,7 @@ def anonymise(
             if label is not None and name_key(label):
                 seen.append((name_key(label), turn.role, tr.transcript_id, label))
     taken = {t.speaker.lower() for t in turns}
-    registry = _Registry()
+    registry = Registry()
     registry.build(seen, taken)
     for tid, _, raw, nk in person_fields:
         person = registry.by_key[nk, tid]
@@ -482,11 +339,11 @@ def anonymise(
             if not nk:
                 continue
             who = registry.resolve(nk, tid)
-            if isinstance(who, _Person):
+            if isinstance(who, Person):
                 who.forms.add(nk)
                 who.names.add(name)
             elif who is None:
-                found = registry.mentioned.setdefault(nk, _Mentioned(nk))
+                found = registry.mentioned.setdefault(nk, Mentioned(nk))
                 found.transcripts.add(tid)
                 found.names.add(name)
     redactor = _Redactor(registry, literals, is_word)
@@ -512,7 +369,7 @@ def anonymise(
     identifiers: dict[tuple[str, str], set[str]] = {}
     ident_counts: dict[tuple[str, str], int] = {}
 
-    def speaker_person(turn: Turn) -> _Person | None:
+    def speaker_person(turn: Turn) -> Person | None:
         raw = label_person(turn.speaker, is_word)
         return registry.by_key.get((name_key(raw), turn.transcript_id)) if raw else None
 
@@ -522,7 +379,7 @@ def anonymise(
         if record:
             for s in chosen:
                 counts[s.kind] += 1
-                if isinstance(s.owner, _Person | _Mentioned):
+                if isinstance(s.owner, Person | Mentioned):
                     s.owner.count += 1
                 elif s.kind in IDENTIFIER_KINDS and tid is not None:
                     ident = (s.kind, str(s.owner))

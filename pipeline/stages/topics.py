@@ -43,16 +43,13 @@ from pipeline.stages.normalise import ENDING_CLITICS
 from pipeline.stages.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
-    Matrix,
     NmfTopics,
     TopicModel,
     Vocabulary,
-    coherence,
     make_model,
     seed_prior,
-    stability,
-    top_terms,
 )
+from pipeline.stages.topicscores import Matrix, coherence, stability, top_terms
 from pipeline.types import Codebook
 
 log = logging.getLogger(__name__)

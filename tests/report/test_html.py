@@ -1,25 +1,20 @@
-"""The report: report.html, figures/ and workbook.xlsx, from a real run of the sample corpus,
-a comparison with a manual coding, and a small adversarial corpus."""
+"""report.html: sections, escaping, quotes with evidence, the matrix, languages, and the page
+in a real browser."""
 
 from __future__ import annotations
 
 import base64
 import html
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
-import time
-import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
@@ -29,19 +24,20 @@ from pipeline.report.figures import MAKERS, NAMES
 from pipeline.report.html import SECTIONS, render_report
 from pipeline.report.workbook import workbook_bytes
 from pipeline.runs.compare import compare_run
-from pipeline.runs.reportfiles import begin_workbook, load_run_tables
+from pipeline.runs.reportfiles import load_run_tables
 from pipeline.runs.run import run
-from tests.conftest import write
+from tests.conftest import ROOT, write
 
 MANUAL = DEFAULT_CORPUS / "_coding_manual.csv"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
 CHROMIUM = Path("/usr/bin/chromium")
+
+
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run([], tmp_path_factory.mktemp("runs") / "sample").out
 
 
 @pytest.fixture(scope="module")
@@ -141,21 +137,6 @@ def _sections(page: str) -> set[str]:
 
 def _page(folder: Path) -> str:
     return (folder / "report.html").read_text(encoding="utf-8")
-
-
-def test_run_writes_the_report_the_workbook_and_every_figure(sample_run: Path) -> None:
-    manifest = json.loads((sample_run / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["report"]["lang"] == "id"
-    assert "report" in manifest["timings_s"]
-    for name in NAMES:  # the sample run has themes and an automatic choice of K
-        assert (sample_run / "figures" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        svg = (sample_run / "figures" / f"{name}.svg").read_text(encoding="utf-8")
-        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-        assert f"figures/{name}.png" in manifest["report"]["files"]
-    assert zipfile.is_zipfile(sample_run / "workbook.xlsx")
-    page = _page(sample_run)
-    assert _sections(page) == {"corpus", "themes", "topics", "record"}
-    assert "Laporan analisis tematik" in page and "<html lang=\"id\">" in page
 
 
 def test_report_loads_nothing_from_outside(compared: Path) -> None:
@@ -272,92 +253,6 @@ def test_report_lang_en_switches_the_labels(sample_run: Path, tmp_path: Path) ->
     assert manifest["report"]["lang"] == "en"
 
 
-def test_tematik_report_rewrites_the_same_bytes(sample_run: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "sample"
-    shutil.copytree(sample_run, copy)
-    for path in [copy / "report.html", copy / "workbook.xlsx", *(copy / "figures").iterdir()]:
-        path.unlink()
-    result = CliRunner().invoke(main, ["report", str(copy)])
-    assert result.exit_code == 0, result.output
-    for name in ["report.html", "workbook.xlsx",
-                 *(f"figures/{p.name}" for p in (sample_run / "figures").iterdir())]:
-        assert (copy / name).read_bytes() == (sample_run / name).read_bytes(), name
-    assert not [p for p in copy.rglob(".*tmp*")]
-
-
-def test_figures_are_deterministic_and_carry_no_dates(sample_run: Path) -> None:
-    tables = load_run_tables(sample_run,
-                             json.loads((sample_run / "manifest.json").read_text("utf-8")))
-    for name in ("theme_informant", "k_selection"):
-        first, second = MAKERS[name](tables, "id"), MAKERS[name](tables, "id")
-        assert first is not None and second is not None
-        assert first.png == second.png and first.svg == second.svg
-        assert first.png == (sample_run / "figures" / f"{name}.png").read_bytes()
-        assert b"Software" not in first.png and b"tIME" not in first.png
-        assert b"<dc:date>" not in first.svg and b"Matplotlib v" not in first.svg
-
-
-def test_workbook_sheets_have_frozen_headers_filters_and_widths(compared: Path) -> None:
-    book = load_workbook(compared / "workbook.xlsx")
-    assert book.sheetnames == ["run", "transcripts", "passages", "codings", "theme_matrix",
-                               "theme_cooccurrence", "topics", "topic_terms",
-                               "topic_prevalence", "k_report", "agreement", "agreement_pairs",
-                               "disagreements"]
-    for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A2", sheet.title
-        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), sheet.title
-        assert sheet["A1"].font.bold
-    passages = book["passages"]
-    header = [c.value for c in passages[1]]
-    text_col = passages.cell(row=1, column=header.index("text") + 1).column_letter
-    # Excel stores a width in characters plus its cell padding (80 -> 80.71)
-    assert 40 <= passages.column_dimensions[text_col].width <= 81
-    assert passages[f"{text_col}2"].alignment.wrap_text
-    id_col = passages.cell(row=1, column=header.index("passage_id") + 1).column_letter
-    assert 15 <= passages.column_dimensions[id_col].width <= 40
-    assert passages.max_row == len(pd.read_parquet(compared / "passages.parquet")) + 1
-    codings = book["codings"]
-    assert {"evidence", "evidence_spans", "text"} <= {c.value for c in codings[1]}
-    assert book["disagreements"].max_row == len(
-        pd.read_parquet(compared / "disagreements.parquet")) + 1
-    assert "transcripts" in book.sheetnames and "text" not in [
-        c.value for c in book["transcripts"][1]]
-
-
-def test_workbook_keeps_formula_like_answers_as_text(tiny: tuple[Path, list[object]]) -> None:
-    out, _ = tiny
-    sheet = load_workbook(out / "workbook.xlsx")["passages"]
-    header = [c.value for c in sheet[1]]
-    texts = [sheet.cell(row=r, column=header.index("text") + 1) for r in
-             range(2, sheet.max_row + 1)]
-    formula = [c for c in texts if str(c.value).startswith("=1+1")]
-    assert formula and all(c.data_type == "s" for c in formula)
-    with zipfile.ZipFile(out / "workbook.xlsx") as z:
-        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist()
-                       if n.startswith("xl/worksheets/"))
-
-
-def test_run_reports_progress_stage_by_stage(tiny: tuple[Path, list[tuple[str, int, int]]]
-                                             ) -> None:
-    _, calls = tiny
-    stages = [stage for stage, _, _ in calls]
-    assert stages == ["ingest", "segment", "normalise", "themes", "write", "report", ""]
-    assert [done for _, done, _ in calls] == [0, 1, 2, 3, 4, 5, 6]
-    assert {total for _, _, total in calls} == {6}
-
-
-def test_report_of_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["report", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no readable manifest.json" in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "report.html").exists()
-
-
-def test_labels_exist_in_both_languages() -> None:
-    assert set(ID) == set(EN)
-    assert all(ID[k] and EN[k] for k in ID)
-
-
 def test_the_report_renders_in_a_headless_browser(compared: Path, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: install Debian's chromium package (.ci/run does "
@@ -387,19 +282,3 @@ def test_the_report_renders_in_a_headless_browser(compared: Path, tmp_path: Path
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(shot, ARTIFACTS / "report.png")
     (ARTIFACTS / "report-chromium-stderr.txt").write_text(done.stderr, encoding="utf-8")
-
-
-def test_ctrl_c_leaves_the_workbook_worker_to_the_run(sample_run: Path,
-                                                       capfd: pytest.CaptureFixture[str]
-                                                       ) -> None:
-    # Ctrl-C reaches every process of the run; the worker writing the workbook must not
-    # answer it with a traceback on the researcher's terminal: the run stops it.
-    with begin_workbook(sample_run) as book:
-        if book is None:
-            pytest.skip("workers are not forked here")
-        time.sleep(0.5)  # let the worker start
-        os.kill(book._process.pid, signal.SIGINT)
-        time.sleep(0.5)
-        assert book._process.is_alive()
-    assert not book._process.is_alive()
-    assert "Traceback" not in capfd.readouterr().err

@@ -1,5 +1,4 @@
-"""REFI-QDA exchange: reading projects as NVivo, ATLAS.ti, MAXQDA and QualCoder write them,
-exact round trips, hostile archives and XML, and schema validity of what we write."""
+"""Reading REFI-QDA projects and codebooks: codes, coders, sources, positions, hostile archives."""
 
 from __future__ import annotations
 
@@ -14,29 +13,37 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputFileError, TematikError
+from pipeline.errors import InputFileError
 from pipeline.readers.archive import ArchiveLimits
-from pipeline.readers.codebook import load_codebook
 from pipeline.readers.qdpx import offset_table, read_qdc, read_qdpx
 from pipeline.readers.qdpx_tables import (
     codings_frame,
     project_from_tables,
     source_metadata,
-    themes_from_codes,
 )
-from pipeline.report.qdpx_write import qdc_bytes, qdpx_bytes
-from pipeline.runs.rundir import write_output
-
-SCHEMAS = Path(__file__).resolve().parent / "data" / "refi-qda"
+from pipeline.report.qdpx_write import qdpx_bytes
 
 # GUIDs as the programs write them: upper case, some in braces.
 U_RINA = "5C94BC9E-DB8C-4F1D-9CD6-E900C7440860"
+
+
 U_DODI = "{DF241DA2-BCA0-4AD9-83C1-B89C98D83567}"
+
+
 C_KINERJA = "2DFBA8C9-59F5-4424-99D6-EA9BCE18134B"
+
+
 C_RESPON = "AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F"
+
+
 C_PIMPIN = "76414714-63C4-4A25-A47E-66FEF80BD52E"
+
+
 SRC = "631251CC-9FB4-4131-BEA8-35947084C409"
+
+
 VAR_JABATAN = "142EB46D-612E-4593-A385-D0E5D04D1288"
+
 
 INTERVIEW = [
     "P: Gimana pelayanan di kantor ini, Bu?",
@@ -111,6 +118,85 @@ def _nvivo_project(tmp_path: Path, folder: str, newline: str, origin: str,
         f"{folder}/{SRC}.txt": raw.encode("utf-8"),
     })
     return path, text
+
+
+ROUND_TRIP_TEXT = (
+    "Informan: Bu Sari\nJabatan: Kasubbag Umum\n\n"
+    "P: Gimana kepemimpinan di sini?\n"
+    "I: Ehm, bapaknya itu turun langsung 👨‍👩‍👧 ke lapangan, ya kan.\n"
+    "Kalau atasan datang pagi kita juge\u0301 malu telat 😅, gitu.\n"
+    "Pelayanannya 👍🏽 udah cepat, gak nunggu lama. 𝓢𝓞𝓟 jelas.\n"
+)
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    transcripts = pd.DataFrame([{
+        "transcript_id": "wawancara-bu-sari", "text": ROUND_TRIP_TEXT, "informant": "Bu Sari",
+        "role": "Kasubbag Umum", "metadata": '{"informant": "Bu Sari", "usia": "45"}'}])
+    rows = []
+    for phrase, theme, user in [("turun langsung 👨‍👩‍👧 ke lapangan", "kepemimpinan", None),
+                                ("juge\u0301 malu telat 😅", "budaya_organisasi", None),
+                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", None),
+                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", "Rina"),
+                                ("𝓢𝓞𝓟 jelas", "kinerja.pemahaman_tugas", "Rina")]:
+        s, e = _span(ROUND_TRIP_TEXT, phrase)
+        rows.append({"transcript_id": "wawancara-bu-sari", "theme": theme, "start": s,
+                     "end": e, "user": user})
+    return transcripts, pd.DataFrame(rows)
+
+
+_SOURCE = f'<TextSource guid="{SRC}" plainTextPath="internal://{SRC}.txt">SELECTIONS</TextSource>'
+
+
+_GOOD_QDE = _qde(_SOURCE, [(0, 2, C_RESPON, U_RINA, "")]).encode()
+
+
+_BILLION = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else
+                                                       b"&lol;") * 10) for i in range(1, 10))
+            + b']><Project xmlns="urn:QDA-XML:project:1.0" name="&lol9;"/>')
+
+
+_XXE = (b'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>')
+
+
+def _symlink_archive(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", _GOOD_QDE)
+        info = zipfile.ZipInfo(f"sources/{SRC}.txt")
+        info.create_system = 3
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+
+
+def _bomb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _GOOD_QDE)
+        zf.writestr(f"sources/{SRC}.txt", b"\0" * (24 * 1024 * 1024))
+
+
+HOSTILE = {
+    "traversal": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "../../evil.txt": b"x"}),
+                  "path traversal"),
+    "absolute": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "/etc/cron.d/x": b"x"}),
+                 "absolute path"),
+    "drive": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "C:/Windows/x.txt": b"x"}),
+              "absolute path"),
+    "symlink": (_symlink_archive, "symbolic link"),
+    "zip bomb": (_bomb, "zip bomb"),
+    "billion laughs": (lambda p: _zip(p, {"project.qde": _BILLION}), "billion laughs"),
+    "xxe": (lambda p: _zip(p, {"project.qde": _XXE}), "XXE"),
+    "no project.qde": (lambda p: _zip(p, {f"sources/{SRC}.txt": b"teks"}),
+                       "no project.qde"),
+    "corrupt zip": (lambda p: p.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8),
+                    "not a readable zip"),
+    "truncated zip": (lambda p: p.write_bytes(
+        qdpx_bytes(project_from_tables(*_tables()))[:700]), "not a readable zip"),
+    "not xml": (lambda p: _zip(p, {"project.qde": b"<Project><Users>"}), "not well-formed"),
+    "wrong root": (lambda p: _zip(p, {"project.qde": b"<CodeBook/>"}), "not <Project>"),
+    "empty file": (lambda p: p.write_bytes(b""), "not a readable zip"),
+}
 
 
 @pytest.mark.parametrize(("folder", "newline", "origin", "count_crlf_as"), [
@@ -205,202 +291,10 @@ def test_bad_selections_and_outside_sources_are_skipped_with_warnings(tmp_path: 
         assert expected in joined
 
 
-# ----------------------------------------------------------------------------- round trip
-
-ROUND_TRIP_TEXT = (
-    "Informan: Bu Sari\nJabatan: Kasubbag Umum\n\n"
-    "P: Gimana kepemimpinan di sini?\n"
-    "I: Ehm, bapaknya itu turun langsung 👨‍👩‍👧 ke lapangan, ya kan.\n"
-    "Kalau atasan datang pagi kita juge\u0301 malu telat 😅, gitu.\n"
-    "Pelayanannya 👍🏽 udah cepat, gak nunggu lama. 𝓢𝓞𝓟 jelas.\n"
-)
-
-
-def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    transcripts = pd.DataFrame([{
-        "transcript_id": "wawancara-bu-sari", "text": ROUND_TRIP_TEXT, "informant": "Bu Sari",
-        "role": "Kasubbag Umum", "metadata": '{"informant": "Bu Sari", "usia": "45"}'}])
-    rows = []
-    for phrase, theme, user in [("turun langsung 👨‍👩‍👧 ke lapangan", "kepemimpinan", None),
-                                ("juge\u0301 malu telat 😅", "budaya_organisasi", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", "Rina"),
-                                ("𝓢𝓞𝓟 jelas", "kinerja.pemahaman_tugas", "Rina")]:
-        s, e = _span(ROUND_TRIP_TEXT, phrase)
-        rows.append({"transcript_id": "wawancara-bu-sari", "theme": theme, "start": s,
-                     "end": e, "user": user})
-    return transcripts, pd.DataFrame(rows)
-
-
-@pytest.mark.parametrize("positions", ["codepoint", "utf16"])
-def test_round_trip_gives_back_the_same_codings(tmp_path: Path, positions: str) -> None:
-    transcripts, codings = _tables()
-    book = load_codebook()
-    project = project_from_tables(transcripts, codings, codebook=book)
-    path = write_output(tmp_path / "ekspor.qdpx", qdpx_bytes(project, positions=positions))  # type: ignore[arg-type]
-    back = read_qdpx(path)
-    assert back.warnings == ()
-    frame = codings_frame(back, codebook=book)
-    expected = codings.assign(user=codings["user"].fillna("tematik"))
-    got = frame[["theme", "start", "end", "user"]].sort_values(["start", "user"])
-    want = expected[["theme", "start", "end", "user"]].sort_values(["start", "user"])
-    assert got.values.tolist() == want.values.tolist()
-    for row in frame.itertuples():
-        assert ROUND_TRIP_TEXT[row.start : row.end] == row.text
-    assert "Kinerja Aparatur/Responsivitas" in set(frame["code_path"])
-    (case,) = back.cases
-    assert case.name == "Bu Sari"
-    assert case.variables == {"informant": "Bu Sari", "role": "Kasubbag Umum", "usia": "45"}
-    # Reading and writing again changes nothing: same bytes.
-    assert qdpx_bytes(back, positions=positions) == path.read_bytes()  # type: ignore[arg-type]
-
-
-def test_written_positions_count_code_points_or_utf16_units(tmp_path: Path) -> None:
-    transcripts, codings = _tables()
-    project = project_from_tables(transcripts, codings)
-    last = max(int(e) for e in codings["end"])
-    for positions, expected in (("codepoint", last), ("utf16", _utf16(ROUND_TRIP_TEXT, last))):
-        data = qdpx_bytes(project, positions=positions)  # type: ignore[arg-type]
-        qde = zipfile.ZipFile(io.BytesIO(data)).read("project.qde").decode()
-        assert f'endPosition="{expected}"' in qde
-    assert _utf16(ROUND_TRIP_TEXT, last) > last  # the text really has non-BMP characters
-
-
-def test_output_is_deterministic_and_valid_against_the_schemas(tmp_path: Path) -> None:
-    xmlschema = pytest.importorskip("xmlschema")
-    transcripts, codings = _tables()
-    book = load_codebook()
-    first = qdpx_bytes(project_from_tables(transcripts, codings, codebook=book))
-    second = qdpx_bytes(project_from_tables(transcripts, codings, codebook=book))
-    assert first == second
-    archive = zipfile.ZipFile(io.BytesIO(first))
-    assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-    names = archive.namelist()
-    assert names[0] == "project.qde" and all(n.startswith("sources/") for n in names[1:])
-    project_schema = xmlschema.XMLSchema(SCHEMAS / "project.xsd")
-    project_schema.validate(archive.read("project.qde").decode())
-    codes = project_from_tables(transcripts, codings, codebook=book).codes
-    xmlschema.XMLSchema(SCHEMAS / "codebook.xsd").validate(qdc_bytes(codes).decode())
-    # The schema is strict enough to catch a broken project.
-    broken = archive.read("project.qde").decode().replace('isCodable="true"', "", 1)
-    assert not project_schema.is_valid(broken)
-
-
-def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:
-    codes = project_from_tables(*_tables(), codebook=load_codebook()).codes
-    back = read_qdc(write_output(tmp_path / "kode.qdc", qdc_bytes(codes)))
-    assert back == codes
-    themes = themes_from_codes(back)
-    assert [t.id for t in themes][:4] == ["kepemimpinan", "budaya_organisasi",
-                                          "kinerja_aparatur", "kinerja_aparatur.pemahaman_tugas"]
-    assert themes[3].parent == "kinerja_aparatur" and themes[3].definition
-
-
-def test_tables_with_passages_and_no_codebook_nest_themes_by_dotted_id() -> None:
-    transcripts, _ = _tables()
-    s, e = _span(ROUND_TRIP_TEXT, "Pelayanannya 👍🏽 udah cepat")
-    passages = pd.DataFrame([{"passage_id": "wawancara-bu-sari:003",
-                              "transcript_id": "wawancara-bu-sari", "start": s, "end": e}])
-    codings = pd.DataFrame([{"passage_id": "wawancara-bu-sari:003",
-                             "theme": "kinerja.responsivitas"}])
-    project = project_from_tables(transcripts, codings, passages=passages)
-    (kinerja,) = project.codes
-    assert (kinerja.name, [c.name for c in kinerja.children]) == ("kinerja", ["responsivitas"])
-    frame = codings_frame(project)
-    assert frame[["theme", "text", "user"]].values.tolist() == [
-        ["kinerja.responsivitas", "Pelayanannya 👍🏽 udah cepat", "tematik"]]
-    with pytest.raises(ValueError, match="outside transcript"):
-        project_from_tables(transcripts, codings.assign(start=0, end=10_000))
-
-
-_ALPHABET = st.sampled_from([*"ab ,.\n", "é", "e\u0301", "😀", "👨‍👩‍👧", "🏽", "\u200d",
-                                                 "𝓢", "ñ", "\t", "\u0301"])
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.lists(_ALPHABET, min_size=1, max_size=60).map("".join),
-       spans=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=6),
-       positions=st.sampled_from(["codepoint", "utf16"]))
-def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, text: str,
-                             spans: list[tuple[int, int]], positions: str) -> None:
-    n = len(text)
-    rows = [{"transcript_id": "t", "theme": "kinerja", "start": min(a, b) % (n + 1),
-             "end": max(min(a, b) % (n + 1), max(a, b) % (n + 1))} for a, b in spans]
-    codings = pd.DataFrame(rows, columns=["transcript_id", "theme", "start", "end"])
-    project = project_from_tables(pd.DataFrame([{"transcript_id": "t", "text": text}]), codings)
-    path = tmp_path_factory.mktemp("rt") / "p.qdpx"
-    write_output(path, qdpx_bytes(project, positions=positions))  # type: ignore[arg-type]
-    back = read_qdpx(path)
-    assert back.sources[0].text == text
-    assert sorted((c.start, c.end) for c in back.codings) == sorted(
-        {(r["start"], r["end"]) for r in rows})
-
-
 def test_offset_table_maps_units_to_characters() -> None:
     text, units = offset_table("a😀\r\nb", utf16=True, newline_width=2)
     assert text == "a😀\nb"
     assert units.tolist() == [0, 1, 3, 5, 6]
-
-
-def test_write_is_atomic_and_reports_unwritable_paths(tmp_path: Path) -> None:
-    project = project_from_tables(*_tables())
-    target = tmp_path / "ekspor.qdpx"
-    target.write_bytes(b"versi lama")
-    write_output(target, qdpx_bytes(project))
-    assert read_qdpx(target).sources[0].text == ROUND_TRIP_TEXT
-    assert [p.name for p in tmp_path.iterdir()] == ["ekspor.qdpx"]
-    with pytest.raises(TematikError, match="cannot write"):
-        write_output(tmp_path / "tidak-ada" / "ekspor.qdpx", qdpx_bytes(project))
-
-
-# ----------------------------------------------------------------------------- hostile input
-
-_SOURCE = f'<TextSource guid="{SRC}" plainTextPath="internal://{SRC}.txt">SELECTIONS</TextSource>'
-_GOOD_QDE = _qde(_SOURCE, [(0, 2, C_RESPON, U_RINA, "")]).encode()
-_BILLION = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else
-                                                       b"&lol;") * 10) for i in range(1, 10))
-            + b']><Project xmlns="urn:QDA-XML:project:1.0" name="&lol9;"/>')
-_XXE = (b'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-        b'<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>')
-
-
-def _symlink_archive(path: Path) -> None:
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", _GOOD_QDE)
-        info = zipfile.ZipInfo(f"sources/{SRC}.txt")
-        info.create_system = 3
-        info.external_attr = (stat.S_IFLNK | 0o777) << 16
-        zf.writestr(info, "/etc/passwd")
-
-
-def _bomb(path: Path) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", _GOOD_QDE)
-        zf.writestr(f"sources/{SRC}.txt", b"\0" * (24 * 1024 * 1024))
-
-
-HOSTILE = {
-    "traversal": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "../../evil.txt": b"x"}),
-                  "path traversal"),
-    "absolute": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "/etc/cron.d/x": b"x"}),
-                 "absolute path"),
-    "drive": (lambda p: _zip(p, {"project.qde": _GOOD_QDE, "C:/Windows/x.txt": b"x"}),
-              "absolute path"),
-    "symlink": (_symlink_archive, "symbolic link"),
-    "zip bomb": (_bomb, "zip bomb"),
-    "billion laughs": (lambda p: _zip(p, {"project.qde": _BILLION}), "billion laughs"),
-    "xxe": (lambda p: _zip(p, {"project.qde": _XXE}), "XXE"),
-    "no project.qde": (lambda p: _zip(p, {f"sources/{SRC}.txt": b"teks"}),
-                       "no project.qde"),
-    "corrupt zip": (lambda p: p.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8),
-                    "not a readable zip"),
-    "truncated zip": (lambda p: p.write_bytes(
-        qdpx_bytes(project_from_tables(*_tables()))[:700]), "not a readable zip"),
-    "not xml": (lambda p: _zip(p, {"project.qde": b"<Project><Users>"}), "not well-formed"),
-    "wrong root": (lambda p: _zip(p, {"project.qde": b"<CodeBook/>"}), "not <Project>"),
-    "empty file": (lambda p: p.write_bytes(b""), "not a readable zip"),
-}
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))

@@ -4,6 +4,7 @@ uninterrupted one; a second run on the same ``--out`` refuses while the first is
 
 from __future__ import annotations
 
+
 import json
 import os
 import signal
@@ -22,8 +23,18 @@ from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
 from pipeline.runs.run import run
 from pipeline.runs.rundir import MARKER, lock_path, open_run
+import hashlib
+import json
+from pathlib import Path
+import pandas as pd
+import pytest
+from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.errors import RunDirectoryError
+from pipeline.runs.run import run
+from pipeline.runs.rundir import MARKER
+from tests.conftest import write
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = RunConfig(topics=0)
 INPUTS = sorted(p for p in DEFAULT_CORPUS.iterdir() if p.suffix in (".txt", ".docx"))[:3]
 
@@ -163,3 +174,64 @@ def test_sigterm_and_sigint_leave_a_marked_incomplete_run(tmp_path: Path,
     reference = run(INPUTS, tmp_path / "ref", config=CONFIG).out
     for name, frame in _tables(reference).items():
         pd.testing.assert_frame_equal(_tables(out)[name], frame, obj=name)
+
+
+def test_existing_run_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    src = write(tmp_path / "in" / "a.txt", "P: Gimana?\nI: Pelayanannya cepet, Mas.\n")
+    out = tmp_path / "run"
+    run([src], out)
+    before = (out / "passages.parquet").read_bytes()
+    with pytest.raises(RunDirectoryError, match=r"already exists.*--force"):
+        run([src], out)
+    assert (out / "passages.parquet").read_bytes() == before
+    write(src, "P: Gimana?\nI: Sekarang lambat, antre lama.\n")
+    run([src], out, force=True)
+    assert (out / "passages.parquet").read_bytes() != before
+
+
+def test_a_failed_run_leaves_a_marked_incomplete_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.runs.sequence as sequence_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(sequence_module, "normalise", broken)
+    src = write(tmp_path / "a.txt", "P: Gimana?\nI: Baik.\n")
+    with pytest.raises(RuntimeError):
+        run([src], tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+    marker = tmp_path / "run.incomplete" / MARKER
+    assert "disk on fire" in marker.read_text(encoding="utf-8")
+    assert not (tmp_path / "run.incomplete" / "manifest.json").exists()
+    monkeypatch.undo()
+    run([src], tmp_path / "run")  # the next run cleans the incomplete directory up
+    assert not (tmp_path / "run.incomplete").exists()
+
+
+def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from pipeline.runs import rundir
+
+    out = tmp_path / "r"
+    run([], out, config=RunConfig(topics=0))
+    before = (out / "codings.parquet").read_bytes()
+    real = rundir.write_table
+
+    def full(folder: Path, name: str, frame: object) -> None:
+        if name == "codings":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(folder, name, frame)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rundir, "write_table", full)
+    result = CliRunner().invoke(main, ["run", "--out", str(out), "--force", "--topics", "0"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "No space left on device" in result.output and "Free some disk space" in result.output
+    assert (out / "codings.parquet").read_bytes() == before  # the earlier run is intact
+    assert (tmp_path / "r.incomplete" / MARKER).exists()
