@@ -1,0 +1,74 @@
+"""tematik code: a sheet of texts coded without a run."""
+
+from __future__ import annotations
+import json
+from pathlib import Path
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from pipeline.cli import main
+from pipeline.config import DEFAULT_CORPUS, EXCERPT_FALLBACK, RunConfig
+from pipeline.readers.codebook import load_codebook
+from pipeline.runs.run import run
+from pipeline.runs.rundir import load_supervised
+from pipeline.stages.matrix import best_quote, cooccurrence, theme_matrix
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.segment import passages_frame
+from pipeline.stages.supervised import fit_coder
+from pipeline.stages.themes import (
+    DictionaryCoder,
+    code_passages,
+    codings_frame,
+    trusted_themes,
+)
+from pipeline.types import Codebook, Passage
+from tests.conftest import write
+
+
+def test_code_command_codes_a_sheet_of_survey_answers(tmp_path: Path) -> None:
+    sheet = write(tmp_path / "jawaban.csv",
+                  "no;jawaban\nR1;Pelayanannya ramah, nggak nunggu lama.\nR2;\n"
+                  "R3;Atasan saya jadi teladan, selalu kasih contoh.\nR4;Ya biasa aja sih.\n")
+    out = tmp_path / "hasil.csv"
+    result = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "Jawaban",
+                                       "--id-column", "no", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "coded 2 of 3 texts" in result.output and "R2 is empty" in result.output
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert list(table.columns) == ["id", "theme", "label", "score", "probability", "method",
+                                   "evidence", "evidence_spans"]
+    assert {"kinerja.kualitas_pelayanan", "kinerja.responsivitas"} <= set(
+        table.loc[table["id"] == "R1", "theme"])
+    assert "kepemimpinan" in set(table.loc[table["id"] == "R3", "theme"])
+    again = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "jawaban",
+                                      "--out", str(out)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_code_command_reads_xlsx_and_names_a_missing_column(tmp_path: Path) -> None:
+    path = tmp_path / "kutipan.xlsx"
+    pd.DataFrame({"kutipan": ["Printernya rusak, internetnya lemot, komputernya jadul."]}
+                 ).to_excel(path, index=False)
+    ok = CliRunner().invoke(main, ["code", str(path), "--text-column", "kutipan",
+                                   "--out", str(tmp_path / "a.csv")])
+    assert ok.exit_code == 0, ok.output
+    table = pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig", dtype=str)
+    assert table["id"].tolist() == ["2"] and table["theme"].tolist() == ["sarana_prasarana"]
+    bad = CliRunner().invoke(main, ["code", str(path), "--text-column", "teks",
+                                    "--out", str(tmp_path / "b.csv")])
+    assert bad.exit_code == 1
+    assert "has no column 'teks' (its columns: 'kutipan')" in bad.output
+    assert "--text-column" in bad.output and not (tmp_path / "b.csv").exists()
+
+
+def test_code_gives_an_excerpt_its_best_theme_unless_told_not_to(tmp_path: Path) -> None:
+    sheet = write(tmp_path / "k.csv", "kutipan\nYa pimpinan kami, eh, gitu lah orangnya, Mas.\n"
+                  "Ya gitu aja sih, Mas.\n")
+    out = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "kutipan", "--out",
+                                    str(tmp_path / "a.csv")])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig", dtype=str)
+    assert table[["id", "theme"]].values.tolist() == [["2", "kepemimpinan"]]
+    strict = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "kutipan",
+                                       "--no-fallback", "--out", str(tmp_path / "b.csv")])
+    assert strict.exit_code == 0 and "coded 0 of 2 texts" in strict.output

@@ -1,0 +1,42 @@
+"""tematik run --from RUN: a deliberate refit with RUN's settings, and how far the topics moved."""
+
+from __future__ import annotations
+import hashlib
+import json
+import os
+import shutil
+import socket
+from pathlib import Path
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from pipeline.cli import main
+from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.errors import RunDirectoryError
+from pipeline.runs.apply import apply_run
+from pipeline.runs.run import run
+from pipeline.runs.rundir import lock_path
+from tests.conftest import write
+
+
+def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(
+        trained_run: Path, tmp_path: Path) -> None:
+    same = CliRunner().invoke(main, ["run", "--from", str(trained_run), "--out",
+                                     str(tmp_path / "lagi")])
+    assert same.exit_code == 0, same.output
+    assert "Topics against the earlier run" in same.output and "mean 100%" in same.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "lagi" / "codings.parquet"),
+                                  pd.read_parquet(trained_run / "codings.parquet"))
+    manifest = json.loads((tmp_path / "lagi" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["topics"] == 6 and manifest["refit_from"]["mean_overlap"] == 1.0
+    moved = CliRunner().invoke(main, ["run", "--from", str(trained_run), "--out",
+                                      str(tmp_path / "lain"), "--topics", "4"])
+    assert moved.exit_code == 0, moved.output
+    matching = pd.read_csv(tmp_path / "lain" / "topic_matching.csv", encoding="utf-8-sig")
+    assert len(matching) == 4 and matching["overlap"].between(0, 1).all()
+    assert matching["run_topic"].nunique() == 4  # one-to-one
+    quiet = CliRunner().invoke(main, ["run", "--from", str(trained_run), "--out",
+                                      str(tmp_path / "diam"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == f"{tmp_path / 'diam'}\n"
+    manifest = json.loads((tmp_path / "diam" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["refit_from"]["mean_overlap"] == 1.0  # recorded however it prints
