@@ -6,7 +6,8 @@ form of the same word; several words for a contraction such as ``makasih``), ``f
 ``abbreviations.txt``, ``stems.tsv`` (word -> stem, where Sastrawi's stem misleads or merges
 senses), ``suffix_in.tsv`` (roots whose spoken ``-in`` is ``-i`` or nothing), ``places.txt``
 (words a speaker writes attached to di/ke/dari: ``dimana``), ``root_counts.tsv`` (how often
-STIF's formal side uses each root, to choose between candidate roots).
+STIF's formal side uses each root, to choose between candidate roots), ``answer_words.txt``
+(fillers that answer "yes" at the start of a sentence).
 A malformed line is a :class:`ResourceError` naming file and line.
 """
 
@@ -24,6 +25,7 @@ DEFAULT_CODEBOOK = MODELS_DIR / "codebooks" / "kinerja-aparatur.yaml"
 LEXICON_FILES = (
     "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
     "abbreviations.txt", "stems.tsv", "suffix_in.tsv", "places.txt", "root_counts.tsv",
+    "answer_words.txt",
 )
 SUFFIX_IN = {"i": "i", "-": ""}  # suffix_in.tsv's second field -> the standard suffix
 
@@ -43,6 +45,7 @@ class Lexicon:
     suffix_in: dict[str, str] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     root_counts: dict[str, int] = field(default_factory=dict)
+    answers: frozenset[str] = frozenset()
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -138,4 +141,5 @@ def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
         suffix_in=suffix_in,
         places=frozenset(_words(folder / "places.txt")),
         root_counts=root_counts,
+        answers=frozenset(_words(folder / "answer_words.txt")),
     )

@@ -35,7 +35,7 @@ from spacy.util import compile_infix_regex
 from pipeline.config import CHUNK_PASSAGES, PARALLEL_MIN_WORDS
 from pipeline.parallel import cores, map_shared
 from pipeline.resources import Lexicon
-from pipeline.stages.spoken import Reading, SpokenForms
+from pipeline.stages.spoken import Reading, SpokenForms, squeeze
 from pipeline.types import Passage
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
 ENDING_CLITICS = ("nya", "lah", "kah", "ku", "mu")
 """The clitics taken off a word written together with them to find its base (at most one
 ends a word; ``pun`` and ``tah`` are left: ``apapun``, ``entah``)."""
+SENTENCE_ENDS = frozenset({".", "?", "!", "…", "...", "?!"})
 NOTE_WORDS = 4  # at most this many words in brackets are a transcriber's note
 TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
 
@@ -74,7 +75,8 @@ class _Indonesian(Indonesian):  # type: ignore[misc,no-untyped-call]
 
 def make_tokenizer(abbreviations: Iterable[str] = ()) -> Tokenizer:
     """spaCy's Indonesian tokenizer, tuned: hyphenated words (``kata-katanya``, ``e-KTP``) and
-    words reduplicated with ``2`` (``dikata2in``) stay whole, and abbreviations (``Kab.``, ``S.Sos.``, ``dll.``) are one token."""
+    words reduplicated with ``2`` (``dikata2in``) stay whole, and abbreviations (``Kab.``,
+    ``S.Sos.``, ``dll.``) are one token."""
     nlp: Language = _Indonesian()
     tokenizer = cast(Tokenizer, nlp.tokenizer)
     probe = "kata-kata Kata-Kata e-KTP"
@@ -129,6 +131,8 @@ class Normaliser:
         self.spoken = SpokenForms(lexicon, self._dictionary, self._root)
         self.word = make_pipeline(str.lower, strip_edges, self.spoken.norm)
         self._abbreviations = frozenset(a.lower() for a in lexicon.abbreviations)
+        answers = "|".join(sorted(map(re.escape, lexicon.answers), key=len, reverse=True))
+        self._answers_re = re.compile(rf"(?i)\b(?:{answers})\b" if answers else r"(?!)")
         self._forms: dict[str, WordForm] = {}
         self._splits: dict[str, tuple[int, ...]] = {}
         self._stems: dict[str, str] = {}
@@ -286,6 +290,8 @@ class Normaliser:
         splits = self._splits
         if splits and any(w in splits for _, _, w, _ in out):
             out = [piece for token in out for piece in self._split(token)]
+        if self._answers_re.search(text):
+            out = self._answers(out)
         if "(" not in text and "[" not in text:
             return out
         opened = None
@@ -313,6 +319,26 @@ class Normaliser:
             said = surface[:n]
             out.append((start, start + n, said, self._forms.get(said) or self.form(said)))
             start, surface = start + n, surface[n:]
+        return out
+
+    def _answers(self, tokens: list[tuple[int, int, str, WordForm]],
+                 ) -> list[tuple[int, int, str, WordForm]]:
+        """An answer word (``ya``, ``iya``, ``oke``) that starts a sentence answers: it keeps
+        its norm (``Ya, betul``); as a tag or back-channel elsewhere it has none."""
+        out = []
+        starts = True
+        for token in tokens:
+            start, end, surface, form = token
+            if form.kind == "filler":
+                lower = surface.lower()
+                if starts and lower in self.lexicon.answers:
+                    said = squeeze(lower)
+                    token = (start, end, surface, WordForm(said, said, "filler"))
+            elif form.kind == "punct":
+                starts = starts or surface in SENTENCE_ENDS
+            else:
+                starts = False
+            out.append(token)
         return out
 
     def terms(self, forms: Sequence[WordForm]) -> list[str]:

@@ -161,7 +161,7 @@ class SpokenForms:
                 return Reading(_attach(listed, tail))
         if self.standard(word):
             return Reading(word)
-        squeezed = _squeeze(word)
+        squeezed = squeeze(word)
         if squeezed != word and (squeezed in self._colloquial or self.standard(squeezed)):
             return self.read(squeezed)
         for base, tail in _clitic_splits(word):
@@ -249,7 +249,8 @@ class SpokenForms:
         """Whether ``core`` + ``in`` can be a spoken -in verb: four letters or more, or a
         three-letter root standard text uses (``isiin``, ``doain``; not ``login``,
         ``again``)."""
-        return len(core) >= 4 or (len(core) == 3 and self.lexicon.root_counts.get(core, 0) >= 2)
+        return len(core) >= 4 or (len(core) == 3 and core[-1] in VOWELS
+                                  and self.lexicon.root_counts.get(core, 0) >= 2)
 
     def _suffix_in(self, root: str) -> str:
         """The standard suffix for a spoken ``-in`` on ``root``: ``kan`` unless
@@ -353,7 +354,7 @@ def _attach(norm: str, tail: str) -> str:
     return norm + tail
 
 
-def _squeeze(word: str) -> str:
+def squeeze(word: str) -> str:
     """Letters stretched for emphasis, back to one: ``bisaaa`` -> ``bisa``, ``haloo`` ->
     ``halo`` (a final doubled vowel once; ``mall``, ``loss`` keep theirs)."""
     word = _STRETCH_RE.sub(r"\1", word)
