@@ -1,8 +1,13 @@
 """Indonesian language resources: the lexicons in ``models/lexicons/``, loaded once.
 
-Files (format in ``models/lexicons/README.md``): ``colloquial.tsv`` (spoken form -> standard),
-``fillers.txt``, ``stopwords_extra.txt``, ``keep_words.txt``, ``phrases.tsv`` (phrase -> term
-id), ``abbreviations.txt``, ``stems.tsv`` (word -> stem, where Sastrawi's stem misleads).
+Files (format in ``models/lexicons/README.md``): ``colloquial.tsv`` (spoken form -> standard
+form of the same word; several words for a contraction such as ``makasih``), ``fillers.txt``,
+``stopwords_extra.txt``, ``keep_words.txt``, ``phrases.tsv`` (phrase -> term id),
+``abbreviations.txt``, ``stems.tsv`` (word -> stem, where Sastrawi's stem misleads or merges
+senses), ``suffix_in.tsv`` (roots whose spoken ``-in`` is ``-i`` or nothing), ``places.txt``
+(words a speaker writes attached to di/ke/dari: ``dimana``), ``root_counts.tsv`` (how often
+STIF's formal side uses each root, to choose between candidate roots), ``answer_words.txt``
+(fillers that answer "yes" at the start of a sentence).
 A malformed line is a :class:`ResourceError` naming file and line.
 """
 
@@ -19,8 +24,10 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_CODEBOOK = MODELS_DIR / "codebooks" / "kinerja-aparatur.yaml"
 LEXICON_FILES = (
     "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
-    "abbreviations.txt", "stems.tsv",
+    "abbreviations.txt", "stems.tsv", "suffix_in.tsv", "places.txt", "root_counts.tsv",
+    "answer_words.txt",
 )
+SUFFIX_IN = {"i": "i", "-": ""}  # suffix_in.tsv's second field -> the standard suffix
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,10 @@ class Lexicon:
     abbreviations: tuple[str, ...]
     digest: str
     stems: dict[str, str] = field(default_factory=dict)
+    suffix_in: dict[str, str] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
+    root_counts: dict[str, int] = field(default_factory=dict)
+    answers: frozenset[str] = frozenset()
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -80,21 +91,40 @@ def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
     colloquial: dict[str, str] = {}
     path = folder / "colloquial.tsv"
     for form, standard in _pairs(path):
-        if " " in form or " " in standard:
+        if " " in form or "  " in standard:
             raise ResourceError(
-                f"{path}: {form!r} -> {standard!r} has a space",
-                fix="Colloquial pairs are single words on both sides.",
+                f"{path}: {form!r} -> {standard!r} has a space on the left or two in a row",
+                fix="The spoken form is one word; a contraction's standard form is words "
+                "separated by single spaces (makasih -> terima kasih).",
             )
         colloquial[form.lower()] = standard.lower()
     # Resolve chains (a -> b, b -> c) so mapping twice equals mapping once.
     for form in list(colloquial):
         seen = {form}
         target = colloquial[form]
-        while target in colloquial and target not in seen and colloquial[target] != target:
+        while (target in colloquial and target not in seen and colloquial[target] != target
+               and " " not in target):
             seen.add(target)
             target = colloquial[target]
         colloquial[form] = target
     phrases = tuple((p.lower(), t.lower()) for p, t in _pairs(folder / "phrases.tsv"))
+    suffix_path = folder / "suffix_in.tsv"
+    suffix_in = {}
+    for root, suffix in _pairs(suffix_path):
+        if suffix not in SUFFIX_IN:
+            raise ResourceError(
+                f"{suffix_path}: {root!r} has suffix {suffix!r}",
+                fix="Write 'i' (hubungin -> hubungi) or '-' (tungguin -> tunggu); -kan is "
+                "the default and needs no line.",
+            )
+        suffix_in[root.lower()] = SUFFIX_IN[suffix]
+    counts_path = folder / "root_counts.tsv"
+    root_counts = {}
+    for root, count in _pairs(counts_path):
+        if not count.isdigit():
+            raise ResourceError(f"{counts_path}: {root!r} has count {count!r}",
+                                fix="Write 'root<TAB>count' with a whole number.")
+        root_counts[root.lower()] = int(count)
     digest = hashlib.sha256()
     for name in LEXICON_FILES:
         digest.update(name.encode())
@@ -108,4 +138,8 @@ def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
         abbreviations=tuple(_words(folder / "abbreviations.txt", lower=False)),
         digest=digest.hexdigest(),
         stems={w.lower(): s.lower() for w, s in _pairs(folder / "stems.tsv")},
+        suffix_in=suffix_in,
+        places=frozenset(_words(folder / "places.txt")),
+        root_counts=root_counts,
+        answers=frozenset(_words(folder / "answer_words.txt")),
     )

@@ -36,8 +36,9 @@ def test_tokenizer_keeps_indonesian_words_and_abbreviations_whole(lexicon: Lexic
 @pytest.mark.parametrize(
     ("spoken", "standard"),
     [("gak", "tidak"), ("nggak", "tidak"), ("enggak", "tidak"), ("udah", "sudah"),
-     ("gimana", "bagaimana"), ("kayak", "seperti"), ("gitu", "begitu"), ("aja", "saja"),
-     ("kalo", "kalau"), ("Gak", "tidak")],
+     ("gimana", "bagaimana"), ("kyk", "kayak"), ("gitu", "begitu"), ("aja", "saja"),
+     ("kalo", "kalau"), ("Gak", "tidak"), ("makasih", "terima kasih"), ("dipake", "dipakai"),
+     ("ngurusin", "mengurus"), ("nanya", "bertanya")],
 )
 def test_colloquial_forms_become_standard(normaliser: Normaliser, spoken: str,
                                           standard: str) -> None:
@@ -157,16 +158,74 @@ def test_transcribers_notes_in_brackets_are_not_speech(normaliser: Normaliser) -
 
 
 @pytest.mark.parametrize(("spoken", "norm", "kind"), [
-    ("nunggunya", "tunggu", "word"),        # spoken form with a clitic
-    ("nungguinnya", "tunggu", "word"),      # spoken suffix -in and a clitic
-    ("ngurusinnya", "urus", "word"),
+    ("nunggunya", "menunggunya", "word"),   # spoken form with a clitic: the clitic stays
+    ("nungguinnya", "menunggunya", "word"),  # spoken suffix -in and a clitic
+    ("ngurusinnya", "mengurusnya", "word"),
     ("cepet-cepet", "cepat-cepat", "word"),  # spoken reduplication
     ("merangkap", "merangkap", "word"),     # a standard me- word is not "perangkap"
     ("p3k", "p3k", "word"),                 # letters and digits: PPPK staff
     ("SP4N-LAPOR", "sp4n-lapor", "word"),
     ("atasannya", "atasannya", "word"),     # not a stop word because of its stem "atas"
+    ("SKPD-nya", "skpd-nya", "word"),       # the clitic stays in the norm, not in the stem
 ])
 def test_spoken_forms_with_clitics_and_mixed_words(normaliser: Normaliser, spoken: str,
                                                    norm: str, kind: str) -> None:
     form = normaliser.form(spoken)
     assert (form.norm, form.kind) == (norm, kind)
+
+
+def rows(normaliser: Normaliser, text: str) -> list[tuple[str, str, str, str]]:
+    tokens = normalise([passage(text)], normaliser)
+    return list(zip(tokens["surface"], tokens["norm"], tokens["stem"], tokens["kind"],
+                    strict=True))
+
+
+def test_a_word_written_together_becomes_two_tokens_at_their_own_offsets(
+    normaliser: Normaliser,
+) -> None:
+    text = "Eh, gabisa, Pak, berkasnya udah dikirim kemana aja, apapun gatau saya."
+    tokens = normalise([passage(text, 7)], normaliser)
+    for row in tokens.itertuples():
+        assert text[row.start - 7 : row.end - 7] == row.surface
+    said = [(s, n) for s, n, _, _ in rows(normaliser, text)]
+    for pair in [("ga", "tidak"), ("bisa", "bisa"), ("ke", "ke"), ("mana", "mana"),
+                 ("apa", "apa"), ("pun", "pun"), ("ga", "tidak"), ("tau", "tahu")]:
+        assert pair in said
+    assert ("dikirim", "dikirim") in said  # a passive keeps its prefix in the norm
+
+
+def test_fillers_have_no_standard_form_but_an_answer_keeps_one(
+    normaliser: Normaliser,
+) -> None:
+    got = rows(normaliser, "Ya, betul, Pak. Jadi ehm datanya itu ya kurang, gitu ya. Iya.")
+    fillers = [(s, n) for s, n, _, k in got if k == "filler"]
+    assert fillers == [("Ya", "ya"), ("ehm", ""), ("ya", ""), ("ya", ""), ("Iya", "iya")]
+    assert normaliser.normalise("Jadi ehm datanya ya kurang") == "jadi datanya kurang"
+
+
+def test_a_letter_is_not_punctuation(normaliser: Normaliser) -> None:
+    got = {s: k for s, _, _, k in rows(normaliser, "Sinyal 4G di desa a kadang hilang.")}
+    assert got["a"] == "stop" and got["."] == "punct"
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("dipotong", "potong"), ("sepotong", "sepotong"),
+    ("baik", "baik"), ("diperbaiki", "perbaiki"), ("perbaikan", "perbaiki"),
+    ("perbaikannya", "perbaiki"),
+    ("sama", "sama"), ("bersama", "bersama"), ("kebersamaan", "bersama"),
+    ("lengkap", "lengkap"), ("perlengkapan", "perlengkapan"),
+    ("alam", "alam"), ("pengalaman", "pengalaman"), ("pengalamannya", "pengalaman"),
+    ("harga", "harga"), ("penghargaan", "hargai"),
+    ("umum", "umum"), ("pengumuman", "umumkan"), ("ngumumin", "umumkan"),
+])
+def test_stems_keep_unrelated_senses_apart(normaliser: Normaliser, word: str,
+                                           stem: str) -> None:
+    assert normaliser.form(word).stem == stem
+
+
+def test_sense_aware_stems_keep_codebook_matches_apart(normaliser: Normaliser) -> None:
+    """A cue on the root (harga 'price') does not match the award, and the other way round."""
+    stems = {s: st for s, _, st, _ in rows(
+        normaliser, "Harganya naik, tapi kami dapat penghargaan dan pengalaman baru.")}
+    assert stems["Harganya"] == "harga" and stems["penghargaan"] == "hargai"
+    assert stems["pengalaman"] != normaliser.form("alam").stem

@@ -1,21 +1,25 @@
 """Normalise: passages to tokens, keeping the speaker's words, the standard form and the stem.
 
 Word normalisation is a list of small ``str -> str`` steps composed once
-(:func:`make_pipeline`): lowercase, drop a hyphenated clitic, map spoken forms to standard
-ones (``gak`` -> ``tidak``), undo spoken affixes (``ngurusin`` -> ``urus``), and reduce
-reduplication (``pegawai-pegawai`` -> ``pegawai``). Stems come from Sastrawi, cached per word
-type. Fillers, stop words and punctuation are kept in the table but marked, so evidence can
-always be shown in the speaker's own words.
+(:func:`make_pipeline`): lowercase, strip stray punctuation, and read the word as the standard
+written form of the same word (:mod:`pipeline.stages.spoken`: ``gak`` -> ``tidak``,
+``ngurusin`` -> ``mengurus``, ``dipake`` -> ``dipakai``, ``kata2`` -> ``kata-kata``; a
+standard word such as ``dibantu`` or ``nantinya`` is left as it is). A word written together
+that is two (``gabisa``, ``dimana``, ``apapun``) becomes two tokens. Stems are roots: the root
+a spoken form was read from, ``stems.tsv`` where Sastrawi merges senses (``perbaikan`` ->
+``perbaiki``, not ``baik``), else Sastrawi, cached per word type. Fillers, stop words and
+punctuation are kept in the table but marked, so evidence can always be shown in the
+speaker's own words.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import cast
 
 import numpy as np
@@ -31,6 +35,7 @@ from spacy.util import compile_infix_regex
 from pipeline.config import CHUNK_PASSAGES, PARALLEL_MIN_WORDS
 from pipeline.parallel import cores, map_shared
 from pipeline.resources import Lexicon
+from pipeline.stages.spoken import Reading, SpokenForms, squeeze
 from pipeline.types import Passage
 
 log = logging.getLogger(__name__)
@@ -39,13 +44,14 @@ CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu", "tah")
 ENDING_CLITICS = ("nya", "lah", "kah", "ku", "mu")
 """The clitics taken off a word written together with them to find its base (at most one
 ends a word; ``pun`` and ``tah`` are left: ``apapun``, ``entah``)."""
+SENTENCE_ENDS = frozenset({".", "?", "!", "…", "...", "?!"})
 NOTE_WORDS = 4  # at most this many words in brackets are a transcriber's note
 TOKEN_COLUMNS = ["passage_id", "i", "start", "end", "surface", "norm", "stem", "kind", "term"]
 
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 _DIGIT_RE = re.compile(r"\d")
-_VOWELS = "aeiou"
 _WORD_RE = re.compile(r"^[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*$")  # kata-kata, s1, e-ktp, p3k
+_RED2_TOKEN_RE = re.compile(r"^[^\W\d_]{2,}[2²][^\W\d_]+$")
 _EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 Step = Callable[[str], str]
@@ -68,8 +74,9 @@ class _Indonesian(Indonesian):  # type: ignore[misc,no-untyped-call]
 
 
 def make_tokenizer(abbreviations: Iterable[str] = ()) -> Tokenizer:
-    """spaCy's Indonesian tokenizer, tuned: hyphenated words (``kata-katanya``, ``e-KTP``)
-    stay whole and abbreviations (``Kab.``, ``S.Sos.``, ``dll.``) are one token."""
+    """spaCy's Indonesian tokenizer, tuned: hyphenated words (``kata-katanya``, ``e-KTP``) and
+    words reduplicated with ``2`` (``dikata2in``) stay whole, and abbreviations (``Kab.``,
+    ``S.Sos.``, ``dll.``) are one token."""
     nlp: Language = _Indonesian()
     tokenizer = cast(Tokenizer, nlp.tokenizer)
     probe = "kata-kata Kata-Kata e-KTP"
@@ -78,6 +85,8 @@ def make_tokenizer(abbreviations: Iterable[str] = ()) -> Tokenizer:
         if not any(m.group() == "-" for m in re.finditer(p, probe))
     ]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # reduplication written with 2 stays one word: dikata2in (not dikata2 + in, "inches")
+    tokenizer.token_match = _RED2_TOKEN_RE.match
     for abbr in abbreviations:
         tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
     return tokenizer
@@ -88,6 +97,9 @@ class WordForm:
     norm: str
     stem: str
     kind: str
+
+
+FILLER = WordForm("", "", "filler")
 
 
 class Normaliser:
@@ -115,61 +127,41 @@ class Normaliser:
         self.tokenizer = make_tokenizer(lexicon.abbreviations)
         stop = set(_Defaults.stop_words) | lexicon.stopwords_extra
         self.stopwords = frozenset(stop - lexicon.keep)
-        # _spoken_affixes maps the root it finds itself; chains in the colloquial table are
-        # resolved when it is loaded, so one colloquial step before it is enough.
-        self.word = make_pipeline(
-            str.lower, strip_edges, strip_clitic, self._colloquial, self._spoken_affixes
-        )
+        self._roots: dict[str, str] = {}
+        self.spoken = SpokenForms(lexicon, self._dictionary, self._root)
+        self.word = make_pipeline(str.lower, strip_edges, self.spoken.norm)
+        self._abbreviations = frozenset(a.lower() for a in lexicon.abbreviations)
+        answers = "|".join(sorted(map(re.escape, lexicon.answers), key=len, reverse=True))
+        self._answers_re = re.compile(rf"(?i)\b(?:{answers})\b" if answers else r"(?!)")
         self._forms: dict[str, WordForm] = {}
+        self._splits: dict[str, tuple[int, ...]] = {}
         self._stems: dict[str, str] = {}
         self._phrases = self._index_phrases(lexicon.phrases)
 
     # -- word level ----------------------------------------------------------------------
 
-    def _colloquial(self, word: str) -> str:
-        """``gak`` -> ``tidak``; with a clitic the table does not list, the base is looked up
-        (``nunggunya`` -> ``tunggu``) and the clitic dropped; so is a spoken reduplication
-        (``cepet-cepet`` -> ``cepat-cepat``)."""
-        found = self.lexicon.colloquial.get(word)
-        if found is not None:
-            return found
-        if "-" in word:
-            parts = word.split("-")
-            if len(parts) == 2 and parts[0] and parts[1].startswith(parts[0]):
-                head = self._colloquial(parts[0])
-                if head != parts[0]:
-                    return f"{head}-{head}"
-            return word
-        return self.lexicon.colloquial.get(without_clitic(word), word)
-
-    def _known(self, word: str) -> bool:
-        return word in self._dictionary or word in self.lexicon.colloquial
-
-    def _spoken_affixes(self, word: str) -> str:
-        """``ngurusin`` -> ``urus``, ``nyari`` -> ``cari``, ``dibikinin`` -> ``bikin``,
-        ``nungguinnya`` -> ``tunggu``. A standard ``me-`` word Sastrawi already reduces to a
-        root (``merata``, ``merangkap``) is left alone."""
-        if len(word) < 5 or self._known(word) or "-" in word:
-            return word
-        if word.startswith("me") and self._stemmer.stem(word) in self._dictionary:
-            return word
-        bases = list(dict.fromkeys([word, without_clitic(word, min_base=4)]))
-        for base in list(bases):
-            if base.endswith("in"):
-                bases.append(base[:-2])
-        for base in bases:
-            for root in _spoken_roots(base):
-                if len(root) >= 3 and self._known(root):
-                    return self._colloquial(root)
-        return word
+    def _root(self, word: str) -> str:
+        """Plain Sastrawi ``stem()`` of one word, cached."""
+        found = self._roots.get(word)
+        if found is None:
+            found = self._roots[word] = self._stemmer.stem(word) or word
+        return found
 
     def stem(self, norm: str) -> str:
+        """The root of a standard form: ``stems.tsv`` first, then Sastrawi; a reduplication
+        has its word's root, a contraction of several words their roots joined by ``_``
+        (``terima kasih`` -> ``terima_kasih``)."""
         cached = self._stems.get(norm)
         if cached is not None:
             return cached
         override = self._override(norm)
+        head, _, tail = norm.rpartition("-")
         if override:
             result = override
+        elif " " in norm:
+            result = "_".join(self.stem(w) for w in norm.split())
+        elif head and tail in CLITICS:
+            result = self.stem(head)  # SKPD-nya, e-KTP-lah
         elif "-" in norm:
             parts = [p for p in norm.split("-") if p]
             first = self._stemmer.stem(parts[0]) if parts else norm
@@ -202,22 +194,44 @@ class Normaliser:
                 return stems[norm[: -len(clitic)]]
         return ""
 
+    def _stem_of(self, reading: Reading) -> str:
+        """The stem of a word read from speech: ``stems.tsv``, else the root it was read from,
+        else :meth:`stem`."""
+        if reading.root and not self._override(reading.norm):
+            return reading.root
+        return self.stem(reading.norm)
+
     def form(self, surface: str) -> WordForm:
-        """Norm, stem and kind of one token's surface form (cached per word type)."""
+        """Norm, stem and kind of one token's surface form (cached per word type). A word that
+        is two written together (``gabisa``) gets both words' norms; :meth:`analyse` gives
+        each its own token."""
         cached = self._forms.get(surface)
         if cached is not None:
             return cached
         lower = surface.lower()
+        pieces = self.spoken.pieces(lower) if len(lower) == len(surface) else ()
         if not _ALPHA_RE.search(surface):
             kind = "number" if _DIGIT_RE.search(surface) else "punct"
             result = WordForm(lower, lower, kind)
         elif surface.startswith("-") and lower.lstrip("-") in CLITICS:
             result = WordForm(lower.lstrip("-"), lower.lstrip("-"), "clitic")
         elif lower in self.lexicon.fillers:
-            result = WordForm(lower, lower, "filler")
+            result = FILLER  # standard writing has no word here: no norm, no stem
+        elif pieces:
+            self._splits[surface] = pieces
+            at = [sum(pieces[:k]) for k in range(len(pieces) + 1)]
+            parts = [self.form(surface[a:b]) for a, b in pairwise(at)]
+            kind = "word" if any(p.kind == "word" for p in parts) else "stop"
+            result = WordForm(" ".join(p.norm for p in parts), "_".join(p.stem for p in parts),
+                              kind)
+        elif lower in self._abbreviations:
+            bare = strip_edges(lower)  # dr. (a title) is not the chat form dr (dari)
+            result = WordForm(bare, bare, "stop" if bare in self.stopwords else "word")
         else:
-            norm = self.word(surface)
-            stem = self.stem(norm)
+            bare = strip_edges(lower)
+            reading = self.spoken.read(bare)
+            norm = reading.norm
+            stem = self._stem_of(reading)
             if norm in self.lexicon.fillers:
                 kind = "filler"
             elif norm in self.stopwords or lower in self.stopwords or (
@@ -227,11 +241,13 @@ class Normaliser:
                 kind = "stop"
             elif norm[:1].isdigit():
                 kind = "number"  # 10m, 2x, 3kali: the tokenizer may split these again
-            elif not _WORD_RE.match(norm) or len(norm) < 2:
+            elif len(norm) == 1 and norm.isalpha():
+                kind = "stop"  # a letter (4G, vitamin C): a word, but not one to model
+            elif not _WORD_RE.match(norm.replace(" ", "")) or len(norm) < 2:
                 kind = "punct"  # symbols and stray punctuation the tokenizer left joined
             else:
                 kind = "word"
-            result = WordForm(norm, stem, kind)
+            result = FILLER if kind == "filler" else WordForm(norm, stem, kind)
         self._forms[surface] = result
         return result
 
@@ -271,6 +287,11 @@ class Normaliser:
                                   [text[s:s + n] for s, n in zip(starts, lengths, strict=True)],
                                   strict=True)
                if not w.isspace()]
+        splits = self._splits
+        if splits and any(w in splits for _, _, w, _ in out):
+            out = [piece for token in out for piece in self._split(token)]
+        if self._answers_re.search(text):
+            out = self._answers(out)
         if "(" not in text and "[" not in text:
             return out
         opened = None
@@ -284,6 +305,40 @@ class Normaliser:
                         if form.kind in ("word", "stop", "filler"):
                             out[j] = (a, b, said, WordForm(form.norm, form.stem, "note"))
                 opened = None
+        return out
+
+    def _split(self, token: tuple[int, int, str, WordForm],
+               ) -> list[tuple[int, int, str, WordForm]]:
+        """A token that is two words written together, as two tokens (offsets kept)."""
+        start, _, surface, _form = token
+        pieces = self._splits.get(surface)
+        if not pieces:
+            return [token]
+        out = []
+        for n in pieces:
+            said = surface[:n]
+            out.append((start, start + n, said, self._forms.get(said) or self.form(said)))
+            start, surface = start + n, surface[n:]
+        return out
+
+    def _answers(self, tokens: list[tuple[int, int, str, WordForm]],
+                 ) -> list[tuple[int, int, str, WordForm]]:
+        """An answer word (``ya``, ``iya``, ``oke``) that starts a sentence answers: it keeps
+        its norm (``Ya, betul``); as a tag or back-channel elsewhere it has none."""
+        out = []
+        starts = True
+        for token in tokens:
+            start, end, surface, form = token
+            if form.kind == "filler":
+                lower = surface.lower()
+                if starts and lower in self.lexicon.answers:
+                    said = squeeze(lower)
+                    token = (start, end, surface, WordForm(said, said, "filler"))
+            elif form.kind == "punct":
+                starts = starts or surface in SENTENCE_ENDS
+            else:
+                starts = False
+            out.append(token)
         return out
 
     def terms(self, forms: Sequence[WordForm]) -> list[str]:
@@ -315,46 +370,19 @@ class Normaliser:
 
 
 def without_clitic(norm: str, *, min_base: int = 3) -> str:
-    """``atasannya`` -> ``atasan``: a standard form without a trailing clitic (-nya, -lah,
-    -kah, -ku, -mu), when at least ``min_base`` letters remain."""
+    """``atasannya`` -> ``atasan``, ``skpd-nya`` -> ``skpd``: a standard form without a
+    trailing clitic (-nya, -lah, -kah, -ku, -mu), when at least ``min_base`` letters
+    remain."""
     for clitic in ENDING_CLITICS:
         if norm.endswith(clitic) and len(norm) - len(clitic) >= min_base:
-            return norm[: -len(clitic)]
+            base = norm[: -len(clitic)]
+            return base[:-1] if base.endswith("-") and len(base) > 1 else base
     return norm
 
 
 def strip_edges(word: str) -> str:
     """Punctuation the tokenizer left on a word's edges: ``:q`` -> ``q``, ``'pak`` -> ``pak``."""
     return _EDGES_RE.sub("", word)
-
-
-def strip_clitic(word: str) -> str:
-    """``SKPD-nya`` -> ``SKPD``; ``e-KTP-lah`` -> ``e-KTP``. Unhyphenated clitics are left to
-    the stemmer, which knows whether ``-nya`` is part of the word."""
-    if "-" in word:
-        head, _, tail = word.rpartition("-")
-        if head and tail.lower() in CLITICS:
-            return head
-    return word
-
-
-def _spoken_roots(word: str) -> Iterator[str]:
-    """Candidate roots under spoken Jakarta-style prefixes (``nge-``, ``ng-``, ``ny-``...)."""
-    if word.startswith("di"):
-        yield word[2:]
-    if word.startswith("nge"):
-        yield word[3:]
-    if word.startswith("ng"):
-        yield word[2:]
-        yield "k" + word[2:]
-    if word.startswith("ny"):
-        yield "c" + word[2:]
-        yield "s" + word[2:]
-    if len(word) > 2 and word[1] in _VOWELS:
-        if word[0] == "n":
-            yield "t" + word[1:]
-        if word[0] == "m":
-            yield "p" + word[1:]
 
 
 # -- the stage ---------------------------------------------------------------------------------
