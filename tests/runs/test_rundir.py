@@ -78,6 +78,7 @@ def _tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {str(n): pd.read_parquet(folder / f"{n}.parquet") for n in names}
 
 
+@pytest.mark.slow
 def test_killing_a_real_run_leaves_nothing_that_looks_complete(tmp_path: Path) -> None:
     """SIGKILL at three points (just started; first table written; codings written), three
     processes at once to save time; then a rerun with --force on each."""
@@ -143,6 +144,7 @@ def test_an_empty_incomplete_folder_from_a_run_killed_at_once_is_replaced(
     assert (stranger / "thesis").is_dir()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_and_sigint_leave_a_marked_incomplete_run(tmp_path: Path,
                                                           sig: signal.Signals) -> None:

@@ -224,6 +224,7 @@ def test_a_tiny_training_set_still_codes(normaliser: Normaliser) -> None:
 HOASA = SHARED_DATA / "hoasa"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (HOASA / "valid_preprocess.csv").is_file(), reason="HoASA not present")
 def test_beats_a_plain_tfidf_logistic_baseline_on_hoasa(normaliser: Normaliser) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -250,6 +251,7 @@ def test_beats_a_plain_tfidf_logistic_baseline_on_hoasa(normaliser: Normaliser) 
                                                                    average="micro")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HOASA.is_dir(), reason="../shared/data/hoasa is absent")
 def test_tematik_code_trained_on_hoasa_codes_its_aspects(tmp_path: Path) -> None:
     """A researcher's own codes, none of them in the codebook: `tematik code --train ...
