@@ -83,6 +83,8 @@ class Theme:
     exclude: str = ""
     keywords: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()  # derived forms that match only themselves
+    support: tuple[str, ...] = ()  # count only beside the theme's own cues
     weights: dict[str, float] = field(default_factory=dict)
     negative: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
@@ -96,6 +98,7 @@ class Codebook:
     themes: tuple[Theme, ...]
     sha256: str
     description: str = ""
+    idioms: tuple[str, ...] = ()  # fixed expressions whose words are never cues
 
     def theme(self, theme_id: str) -> Theme:
         for theme in self.themes:

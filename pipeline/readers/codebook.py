@@ -21,13 +21,20 @@ from pipeline.errors import ResourceError
 from pipeline.resources import DEFAULT_CODEBOOK
 from pipeline.types import Codebook, Theme
 
-TOP_FIELDS = frozenset({"name", "version", "language", "description", "themes"})
+TOP_FIELDS = frozenset({"name", "version", "language", "description", "themes", "idioms"})
 THEME_FIELDS = frozenset({
     "id", "parent", "label", "definition", "definition_en", "include", "exclude", "keywords",
-    "phrases", "weights", "negative", "examples",
+    "phrases", "exact", "support", "weights", "negative", "examples",
 })
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML was built with it (ten times faster); same nodes and marks."""
+ROLE_TITLES = frozenset("""
+    kabag kasubbag kasubag kabid kasi kasie kasubid kadis kadin kepala kades sekdes kadus kaur
+    lurah camat sekcam bupati wabup walikota wawali gubernur wagub menteri presiden direktur
+    dirut sekda sekretaris kapus kapuskesmas kepsek kakanwil kasat kanit kabiro karo dirjen
+    plt plh pj ketua wakil rt rw""".split())
+"""Job titles and roles: who is talked about, not what is said of them. A keyword among these
+is a warning of ``tematik codebook check`` (they belong under ``support``)."""
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
@@ -139,6 +146,8 @@ def _read(path: Path) -> tuple[Codebook, list[Problem]]:
             exclude=str(data.get("exclude") or ""),
             keywords=tuple(k.strip().lower() for k in _strings(data.get("keywords"))),
             phrases=tuple(" ".join(p.lower().split()) for p in _strings(data.get("phrases"))),
+            exact=tuple(k.strip().lower() for k in _strings(data.get("exact"))),
+            support=tuple(" ".join(p.lower().split()) for p in _strings(data.get("support"))),
             weights={str(k).lower(): float(v) for k, v in weights.items()},
             negative=tuple(" ".join(n.lower().split()) for n in _strings(data.get("negative"))),
             examples=_strings(data.get("examples")),
@@ -147,7 +156,9 @@ def _read(path: Path) -> tuple[Codebook, list[Problem]]:
     name = _plain(top["name"][0]) if "name" in top else path.stem
     version = _plain(top["version"][0]) if "version" in top else ""
     description = _plain(top["description"][0]) if "description" in top else ""
-    book = Codebook(str(name), str(version), tuple(themes), digest, str(description or ""))
+    idioms = _strings(_plain(top["idioms"][0])) if "idioms" in top else ()
+    book = Codebook(str(name), str(version), tuple(themes), digest, str(description or ""),
+                    tuple(" ".join(i.lower().split()) for i in idioms))
     return book, problems
 
 
@@ -175,10 +186,10 @@ def _structure(book: Codebook) -> list[Problem]:
         if theme.parent and theme.parent not in seen:
             problems.append(Problem(theme.line, "error", f"theme '{theme.id}' has parent "
                                     f"'{theme.parent}', which is not in the codebook"))
-        if not theme.keywords and not theme.phrases:
+        if not theme.keywords and not theme.phrases and not theme.exact:
             problems.append(Problem(theme.line, "warning", f"theme '{theme.id}' has no "
                                     "keywords or phrases; the dictionary coder cannot code it"))
-        terms = set(theme.keywords) | set(theme.phrases)
+        terms = set(theme.keywords) | set(theme.phrases) | set(theme.exact) | set(theme.support)
         for term in theme.weights:
             if term not in terms:
                 problems.append(Problem(theme.line, "warning", f"weight for '{term}' in "
@@ -186,11 +197,15 @@ def _structure(book: Codebook) -> list[Problem]:
     return problems
 
 
-def check_codebook(path: Path, stem: Callable[[str], str]) -> list[Problem]:
+def check_codebook(path: Path, stem: Callable[[str], str],
+                   roles: frozenset[str] = ROLE_TITLES) -> list[Problem]:
     """Every problem in the codebook at ``path``, sorted by line.
 
     ``stem`` maps a word to the stem the coder will match (the run's normaliser), so a
-    keyword that is not a base form, or that stems to nothing, is reported.
+    keyword that is not a base form, or that stems to nothing, is reported; so is a keyword
+    among ``roles`` (titles are who is talked about, not a theme). The check never advises a
+    stem: a stem matches every word that shares it, and Sastrawi's stems merge unrelated
+    words (pengalaman and alam, penghargaan and harga).
     """
     try:
         book, problems = _read(Path(path))
@@ -210,10 +225,25 @@ def check_codebook(path: Path, stem: Callable[[str], str]) -> list[Problem]:
                                         f"'{theme.id}' stems to nothing"))
             elif stemmed != keyword:
                 problems.append(Problem(theme.line, "warning", f"keyword '{keyword}' in "
-                                        f"'{theme.id}' is not a base form (its stem is "
-                                        f"'{stemmed}'): it matches only '{keyword}' itself; "
-                                        f"write '{stemmed}' to match every form"))
+                                        f"'{theme.id}' is not a base form (tematik stems it to "
+                                        f"'{stemmed}'), so it matches only '{keyword}' itself: "
+                                        "list it under 'exact' if that is what you mean; a "
+                                        "stem matches every word that shares it, related or "
+                                        "not, so check those words before writing one"))
+            if keyword in roles:
+                problems.append(Problem(theme.line, "warning", f"keyword '{keyword}' in "
+                                        f"'{theme.id}' is a title or role: it says who is "
+                                        "talked about, not what; list it under 'support'"))
             owners.setdefault(keyword, []).append(theme.id)
+        for word in theme.exact:
+            if " " in word:
+                problems.append(Problem(theme.line, "error", f"exact word '{word}' in "
+                                        f"'{theme.id}' has a space; put it under phrases"))
+            elif stem(word) == word:
+                problems.append(Problem(theme.line, "warning", f"exact word '{word}' in "
+                                        f"'{theme.id}' is a base form: list it under "
+                                        "'keywords' to match its other forms too"))
+            owners.setdefault(word, []).append(theme.id)
         for dup in {k for k in theme.keywords if theme.keywords.count(k) > 1}:
             problems.append(Problem(theme.line, "warning", f"keyword '{dup}' is listed twice "
                                     f"in '{theme.id}'"))
@@ -239,11 +269,17 @@ def codebook_yaml(book: Codebook) -> str:
             "include": t.include, "exclude": t.exclude, "keywords": list(t.keywords),
             "phrases": list(t.phrases), "examples": list(t.examples),
         }
+        if t.exact:
+            entry["exact"] = list(t.exact)
+        if t.support:
+            entry["support"] = list(t.support)
         if t.weights:
             entry["weights"] = dict(t.weights)
         if t.negative:
             entry["negative"] = list(t.negative)
         themes.append(entry)
-    data = {"name": book.name, "version": book.version, "language": "id",
-            "description": book.description, "themes": themes}
+    data: dict[str, object] = {"name": book.name, "version": book.version, "language": "id",
+                               "description": book.description, "themes": themes}
+    if book.idioms:
+        data["idioms"] = list(book.idioms)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
