@@ -19,87 +19,45 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import yaml
-
+from pipeline.stages.header import (
+    ALIAS_RE,
+    LEGEND_RE,
+    METADATA_KEYS,
+    front_matter,
+    header_block,
+    is_metadata,
+    metadata_line,
+    text_lines,
+)
+from pipeline.stages.labels import (
+    INLINE_LABEL_RE,
+    JAWABAN_RE,
+    LINE_LABEL_RE,
+    MD_HEADING_RE,
+    NUMBERED_Q_RE,
+    candidate_ok,
+    clean_label,
+    is_named,
+    known_role,
+    label_core,
+)
+from pipeline.stages.layout import is_noise, is_title
+from pipeline.stages.roles import assign_roles, question_share
 from pipeline.types import INFORMANT, INTERVIEWER
 
-# Label words, compared lowercased with numbers and parentheticals removed.
-INTERVIEWER_LABELS = frozenset(
-    "p peneliti pewawancara penanya penulis interviewer moderator fasilitator t tanya "
-    "q question pertanyaan pw int".split()
-)
-INFORMANT_LABELS = frozenset(
-    "i informan informant narasumber nara sumber r responden j jawab jawaban a answer s "
-    "subjek key informan informan kunci partisipan participant n".split()
-)
-HONORIFICS = frozenset(
-    "pak bu bapak ibu mas mbak mba sdr sdri saudara saudari kak bang abang dik "
-    "dr drs dra ir h hj prof ust ustadz kyai".split()
-)
-# Capitalised words that start ordinary sentences, never a speaker label.
-NOT_LABELS = frozenset(
-    "jadi contoh contohnya misalnya yaitu yakni catatan keterangan sumber note yang kalau "
-    "tapi tetapi intinya pertama kedua ketiga terakhir kesimpulan artinya maksudnya "
-    "begini gini alasannya hasilnya dan atau sehingga karena misal nah ya iya "
-    "dimensi indikator aspek tujuan dasar hukum judul tema topik waktu hari tanggal".split()
-)
-METADATA_KEYS = {
-    "nama": "informant", "nama informan": "informant", "informan": "informant",
-    "narasumber": "informant", "nama narasumber": "informant", "responden": "informant",
-    "nama responden": "informant", "informant": "informant",
-    "jabatan": "role", "pekerjaan": "role", "peran": "role", "posisi": "role", "role": "role",
-    "unit": "unit", "unit kerja": "unit", "instansi": "unit", "bidang": "unit",
-    "bagian": "unit", "dinas": "unit", "kantor": "unit",
-    "tanggal": "date", "hari/tanggal": "date", "hari / tanggal": "date", "hari": "date",
-    "date": "date", "tgl": "date", "hari, tanggal": "date",
-    "tempat": "place", "lokasi": "place", "place": "place", "tempat wawancara": "place",
-    "waktu": "time", "jam": "time", "pukul": "time", "durasi": "duration",
-    "pewawancara": "interviewer", "peneliti": "interviewer", "interviewer": "interviewer",
-    "kode": "code", "kode informan": "code", "usia": "age", "umur": "age",
-    "jenis kelamin": "gender", "pendidikan": "education", "masa kerja": "tenure",
-    "keterangan": "legend", "alamat": "address", "golongan": "rank",
-    "nip": "nip", "nik": "nik", "telp": "phone", "telepon": "phone", "hp": "phone",
-    "no hp": "phone", "email": "email", "wa": "phone", "whatsapp": "phone",
-}
-SPEAKERLIKE_KEYS = frozenset({"informant", "interviewer"})
-
-_TS = (
-    r"(?:\[\s*\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*\]"
-    r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)"
-)
-_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'.-]*|\d{1,3}|dan|bin|binti|van|de|adalah)"
-_LABEL = (
-    rf"(?:{_TS}\s*)?"
-    rf"(?P<label>(?:\*\*)?(?:{_NAME_WORD})(?:[ \t]+{_NAME_WORD}){{0,5}}"
-    r"(?:[ \t]*\([^()\n]{1,60}\))?(?:\*\*)?)"
-    rf"(?:[ \t]*{_TS})?[ \t]*[:：](?:\*\*)?[ \t]*(?:{_TS}[ \t]*)?"
-)
-LINE_LABEL_RE = re.compile(r"^[ \t]*(?:[-–•*>][ \t]*)?" + _LABEL)
-INLINE_LABEL_RE = re.compile(r"(?<=[.?!\"”…)])[ \t]+" + _LABEL)
-JAWABAN_RE = re.compile(r"^jawaban(?:nya)?(?:\s+adalah)?(?:\s+(?P<who>.+))?$", re.I)
-PERTANYAAN_RE = re.compile(r"^pertanyaan(?:\s+(?:ke\s*)?[\d.]+)?$", re.I)
-MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]*(?P<title>.*?)[ \t#]*$")
-NUMBERED_Q_RE = re.compile(r"^[ \t]*(?:\d{1,3}|[a-z])[.)][ \t]+\S.*\?")
-PAGE_NUMBER_RE = re.compile(
-    r"^[ \t]*(?:[-–—]?[ \t]*\d{1,4}[ \t]*[-–—]?|(?:halaman|hal\.?|page)[ \t]*\d{1,4}"
-    r"(?:[ \t]*(?:dari|of)[ \t]*\d{1,4})?)[ \t]*$",
-    re.I,
-)
-HEADING_RE = re.compile(
-    r"^[ \t]*(?:(?:[A-Z]|[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)][ \t]+[A-Z0-9][^?]{0,80}"
-    r"|(?:BAB|LAMPIRAN|TABEL|GAMBAR)\b[^?]{0,60})[ \t]*$"
-)
-INSTITUTION_RE = re.compile(
-    r"\b(?:universitas|institut|sekolah tinggi|politeknik|fakultas|program studi|"
-    r"repository|repositori|perpustakaan)\b",
-    re.I,
-)
-ALIAS_RE = re.compile(r"\b(?P<abbr>[A-Z][A-Za-z]{0,3})\s*=\s*(?P<name>[A-Z][\w.' ]{1,40})")
-LEGEND_RE = re.compile(
-    r"\b(?P<abbr>[A-Z][A-Za-z]{0,3})\s*[=:]\s*(?P<who>peneliti|pewawancara|penanya|interviewer|"
-    r"penulis)\b",
-    re.I,
-)
+__all__ = [
+    "LINE_LABEL_RE",
+    "METADATA_KEYS",
+    "ParsedText",
+    "RawTurn",
+    "assign_roles",
+    "clean_label",
+    "known_role",
+    "label_core",
+    "parse_turns",
+    "question_share",
+    "trim",
+]
 
 
 @dataclass(frozen=True)
@@ -120,125 +78,6 @@ class ParsedText:
     labelled: bool = True
 
 
-def label_core(label: str) -> str:
-    """``"Informan 1 (Kasubbag Umum)"`` -> ``"informan"``; used to look labels up."""
-    core = re.sub(r"\(.*?\)|\*", " ", label)
-    core = re.sub(r"\d+", " ", core)
-    return " ".join(core.lower().replace(".", " ").split())
-
-
-def known_role(label: str) -> str | None:
-    """The role a label announces by itself, or None for names and abbreviations."""
-    core = label_core(label)
-    if not core:
-        return None
-    if core in INTERVIEWER_LABELS or PERTANYAAN_RE.match(core):
-        return INTERVIEWER
-    if core in INFORMANT_LABELS or JAWABAN_RE.match(core):
-        return INFORMANT
-    first = core.split()[0]
-    if first in {"informan", "narasumber", "responden", "subjek", "partisipan"}:
-        return INFORMANT
-    if first in {"peneliti", "pewawancara", "penanya"}:
-        return INTERVIEWER
-    return None
-
-
-def _is_named(label: str) -> bool:
-    words = label_core(label).split()
-    return bool(words) and words[0] in HONORIFICS and len(words) >= 2
-
-
-def clean_label(label: str) -> str:
-    """A label as written, without markdown bold and with single spaces."""
-    return " ".join(label.replace("**", "").split())
-
-
-def _candidate_ok(clean: str) -> bool:
-    words = label_core(clean).split()
-    return bool(words) and words[0] not in NOT_LABELS and len(clean) <= 80
-
-
-def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    if not text.startswith("---\n"):
-        return {}, 0
-    close = text.find("\n---", 4)
-    if close < 0:
-        return {}, 0
-    try:
-        data = yaml.safe_load(text[4:close])
-    except yaml.YAMLError:
-        return {}, 0
-    if not isinstance(data, dict):
-        return {}, 0
-    end = text.find("\n", close + 1)
-    end = len(text) if end < 0 else end + 1
-    meta = {}
-    for key, value in data.items():
-        name = METADATA_KEYS.get(str(key).strip().lower(), str(key).strip().lower())
-        meta[name] = str(value)
-    return meta, end
-
-
-def _lines(text: str, offset: int) -> list[tuple[int, int]]:
-    """(start, end) of each line from ``offset``, ends excluding the newline."""
-    spans = []
-    pos = offset
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        nl = len(text) if nl < 0 else nl
-        spans.append((pos, nl))
-        pos = nl + 1
-    return spans
-
-
-_MARKUP_RE = re.compile(r"^[ \t]*(?:[-–•*>][ \t]+)?|\*\*|__")
-
-
-def _metadata_line(line: str) -> tuple[str, str, str] | None:
-    """``(field, value, key)`` for a ``Key: value`` metadata line (``- **Jabatan:** ...``).
-
-    A key that is also a speaker label (``Informan:``) is metadata only in a header block;
-    :func:`_is_metadata` tells the two apart inside the text.
-    """
-    plain = _MARKUP_RE.sub("", line).strip()
-    m = re.match(r"^([A-Za-z][A-Za-z /,]{0,30}?)\s*[:：]\s*(.*)$", plain)
-    if not m:
-        return None
-    key = " ".join(m.group(1).lower().split())
-    value = m.group(2).strip()
-    if key not in METADATA_KEYS or len(value.split()) > 14 or "?" in value:
-        return None
-    return METADATA_KEYS[key], value, key
-
-
-def _header_block(text: str, lines: list[tuple[int, int]]) -> tuple[dict[str, str], int]:
-    """Metadata from ``Key: value`` lines at the top; returns (metadata, lines consumed)."""
-    meta: dict[str, str] = {}
-    consumed = 0
-    pure = False
-    titles = 0
-    for i, (s, e) in enumerate(lines):
-        line = text[s:e].strip()
-        if not line or (not meta and (_is_noise(line, Counter()) or line.startswith("#"))):
-            continue
-        found = _metadata_line(line)
-        if found is None and not meta and titles < 3 and len(line.split()) <= 12:
-            titles += 1  # a title line above the header block
-            continue
-        if found is None:
-            break
-        name, value, _ = found
-        meta.setdefault(name, value)
-        pure = pure or name not in SPEAKERLIKE_KEYS
-        consumed = i + 1
-    return (meta, consumed) if pure else ({}, 0)
-
-
-def _is_metadata(found: tuple[str, str, str] | None) -> bool:
-    """A metadata line inside the text: its key is not a speaker label such as ``Informan``."""
-    return found is not None and known_role(found[2]) is None
-
 
 def _jawaban_speaker(label: str, informant: str) -> str | None:
     """``Jawaban Kepala Desa`` -> ``Kepala Desa``; ``Jawaban 3``/``Jawabannya adalah`` -> the
@@ -248,34 +87,6 @@ def _jawaban_speaker(label: str, informant: str) -> str | None:
         return None
     who = re.sub(r"^\W*jawaban(?:nya)?(?:\s+adalah)?[\s\d.]*", "", label, flags=re.I).strip()
     return who or informant
-
-
-def _is_title(line: str) -> bool:
-    """A short Title Case line with no sentence punctuation: a heading when it stands alone."""
-    words = [w for w in line.split() if any(c.isalpha() for c in w)]
-    if not 2 <= len(words) <= 10 or line.rstrip()[-1] in ".?!,;:\"”":
-        return False
-    capital = sum(w.lstrip("(\"'")[:1].isupper() for w in words)
-    return capital / len(words) >= 0.6
-
-
-def _is_noise(line: str, repeated: Counter[str]) -> bool:
-    """Headings, page numbers and footers: lines that are not speech."""
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if PAGE_NUMBER_RE.match(stripped):
-        return True
-    words = stripped.split()
-    terminal = stripped[-1] in ".?!,;:\"”"
-    if len(words) <= 8 and not terminal and INSTITUTION_RE.search(stripped):
-        return True
-    if HEADING_RE.match(stripped) and len(words) <= 10 and not terminal:
-        return True
-    letters = [c for c in stripped if c.isalpha()]
-    if letters and len(words) <= 8 and all(c.isupper() for c in letters) and len(letters) > 3:
-        return True
-    return len(words) <= 8 and not terminal and repeated[stripped] >= 3
 
 
 @dataclass
@@ -298,12 +109,12 @@ def parse_turns(
     they would not pass the heuristics; ``interviewers`` are labels the user declared to be
     the interviewer's (compared like :func:`label_core`).
     """
-    meta, body = _front_matter(text)
-    lines = _lines(text, body)
-    head, consumed = _header_block(text, lines)
+    meta, body = front_matter(text)
+    lines = text_lines(text, body)
+    head, consumed = header_block(text, lines)
     for key, value in head.items():
         meta.setdefault(key, value)
-    found_at = [_metadata_line(text[s:e]) for s, e in lines]
+    found_at = [metadata_line(text[s:e]) for s, e in lines]
     legend_lines = [text[s:e] for (s, e), found in zip(lines, found_at, strict=True) if found]
     legend = {m.group("abbr").lower(): INTERVIEWER
               for line in legend_lines for m in LEGEND_RE.finditer(line)}
@@ -320,7 +131,7 @@ def parse_turns(
     # Pass 1: candidate labels, counted, so labels "defined by use" can be accepted.
     uses: Counter[str] = Counter()
     for (s, e), found in zip(lines, found_at, strict=True):
-        if _is_metadata(found):
+        if is_metadata(found):
             continue
         line = text[s:e]
         m = LINE_LABEL_RE.match(line)
@@ -333,10 +144,10 @@ def parse_turns(
         clean = clean_label(label)
         if clean in speakers:
             return True
-        if not _candidate_ok(clean):
+        if not candidate_ok(clean):
             return False
         core = label_core(clean)
-        if known_role(clean) or _is_named(clean) or core in legend:
+        if known_role(clean) or is_named(clean) or core in legend:
             return True
         return uses[clean] >= 2 and len(core.split()) <= 4
 
@@ -371,7 +182,7 @@ def parse_turns(
                 speaker = _jawaban_speaker(title, informant) or speaker
                 opened.append(_Open(speaker, role, -1, -1))
             continue
-        if found and _is_metadata(found):
+        if found and is_metadata(found):
             # A header line inside the text (a second informant's block): not speech.
             close_at(s)
             if found[0] == "informant":
@@ -380,10 +191,10 @@ def parse_turns(
         m = LINE_LABEL_RE.match(line)
         standalone = (n == 0 or not text[slice(*lines[n - 1])].strip()) and (
             n + 1 == len(lines) or not text[slice(*lines[n + 1])].strip())
-        if standalone and not m and _is_title(stripped):
+        if standalone and not m and is_title(stripped):
             close_at(s)
             continue
-        noise = _is_noise(line, repeated)
+        noise = is_noise(line, repeated)
         spans: list[tuple[str, int, int]] = []
         if m and accepted(m.group("label")):
             spans.append((m.group("label"), s, s + m.end()))
@@ -458,53 +269,6 @@ def _finish(
     return turns
 
 
-def assign_roles(
-    labels: list[str], asks: dict[str, float], legend: dict[str, str] | None = None
-) -> dict[str, str]:
-    """Role of each label: known words first, then who asks the questions.
-
-    ``asks`` is, per label, the share of its turns that contain a question mark.
-    """
-    legend = legend or {}
-    roles: dict[str, str] = {}
-    unknown = []
-    cores = {label_core(lab) for lab in labels}
-    for lab in dict.fromkeys(labels):
-        core = label_core(lab)
-        role = known_role(lab)
-        if core == "i" and "r" in cores and "p" not in cores:
-            role = INTERVIEWER  # I: Interviewer / R: Responden
-        if core in legend:
-            role = legend[core]
-        if role is None:
-            unknown.append(lab)
-        else:
-            roles[lab] = role
-    if unknown:
-        has_interviewer = INTERVIEWER in roles.values()
-        asker = max(unknown, key=lambda lab: (asks.get(lab, 0.0), -unknown.index(lab)))
-        share = asks.get(asker, 0.0)
-        for lab in unknown:
-            is_asker = (
-                not has_interviewer
-                and lab == asker
-                and share >= 0.5
-                and (len(unknown) > 1 or share >= 0.8)
-            )
-            roles[lab] = INTERVIEWER if is_asker else INFORMANT
-    return roles
-
-
-def question_share(labelled_texts: list[tuple[str, str]]) -> dict[str, float]:
-    """Per label, the share of its turns that ask something."""
-    total: Counter[str] = Counter()
-    asked: Counter[str] = Counter()
-    for label, text in labelled_texts:
-        total[label] += 1
-        asked[label] += "?" in text
-    return {label: asked[label] / total[label] for label in total}
-
-
 def _narrative(
     text: str, lines: list[tuple[int, int]], meta: dict[str, str], repeated: Counter[str]
 ) -> ParsedText:
@@ -514,7 +278,7 @@ def _narrative(
     para: list[int] = []
     for s, e in [*lines, (len(text), len(text))]:
         line = text[s:e]
-        if line.strip() and not _is_noise(line, repeated):
+        if line.strip() and not is_noise(line, repeated):
             para = [para[0] if para else s, e]
             continue
         if para:
