@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.stages.persons import resolve_persons
 from pipeline.stages.speakers import ParsedText, parse_turns
 from pipeline.types import INFORMANT, INTERVIEWER
 
@@ -69,7 +70,9 @@ def test_header_block_becomes_metadata_not_speech() -> None:
     assert parsed.metadata["informant"] == "Ibu Sari Lestari"
     assert parsed.metadata["role"] == "Kasubbag Umum"
     assert parsed.metadata["place"] == "Kantor Setda"
-    assert spoken(parsed, text)[-1] == ("Ibu Sari Lestari", INFORMANT, "Ngurusin surat masuk, Mas.")
+    assert spoken(parsed, text)[-1] == ("I", INFORMANT, "Ngurusin surat masuk, Mas.")
+    named, _ = resolve_persons(parsed.turns, sessions=parsed.sessions, legend=parsed.legend)
+    assert [t.display for t in named] == ["P", "Ibu Sari Lestari"]
 
 
 def test_yaml_front_matter_becomes_metadata() -> None:
@@ -130,8 +133,8 @@ def test_markdown_headings_as_speakers() -> None:
     )
     turns = spoken(parse_turns(text), text)
     assert turns == [
-        ("Peneliti", INTERVIEWER, "Bagaimana arahan dari pimpinan?"),
-        ("Informan", INFORMANT, "Arahannya jelas, tiap Senin ada rapat staf."),
+        ("Pertanyaan 03", INTERVIEWER, "Bagaimana arahan dari pimpinan?"),
+        ("Jawaban 03", INFORMANT, "Arahannya jelas, tiap Senin ada rapat staf."),
     ]
 
 

@@ -57,8 +57,8 @@ def frames(docs: list[list[str]], per_transcript: int = 15) -> tuple[pd.DataFram
         tid = f"w{n // per_transcript:02d}"
         pid = f"{tid}:{n % per_transcript + 1:03d}"
         text = " ".join(f"eh {w}nya" for w in doc)
-        passages.append((pid, tid, f"Informan {tid}", "informant", 0, len(text), text, "", 0,
-                         0, 0, len(doc) * 2))
+        passages.append((pid, tid, "I", f"Informan {tid}", "informant", 0, len(text), text,
+                         "", 0, 0, 0, len(doc) * 2))
         for i, w in enumerate(doc):
             tokens.append((pid, 2 * i, 0, 2, "eh", "eh", "eh", "filler", ""))
             tokens.append((pid, 2 * i + 1, 0, 2, f"{w}nya", w, w, "word", w))

@@ -1,17 +1,22 @@
 """The layout of a transcript pasted from a thesis PDF or a word processor: lines that are
-not speech (section headings, page numbers, footers, titles standing alone).
+not speech (section headings, page numbers, footers, titles standing alone), and the page
+furniture a PDF copy leaves inside the speech (line numbers in the margin, a page footer in
+the middle of an answer).
 
-Pure functions over lines of text; :mod:`pipeline.stages.speakers` calls them.
+Pure functions over text. :func:`clean_layout` runs before the speakers are looked for, so
+that an answer broken by a page footer is one stretch of text again; :func:`is_noise` and
+:func:`is_title` tell :mod:`pipeline.stages.speakers` which remaining lines are not speech.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 PAGE_NUMBER_RE = re.compile(
     r"^[ \t]*(?:[-–—]?[ \t]*\d{1,4}[ \t]*[-–—]?|(?:halaman|hal\.?|page)[ \t]*\d{1,4}"
-    r"(?:[ \t]*(?:dari|of)[ \t]*\d{1,4})?)[ \t]*$",
+    r"(?:[ \t]*(?:dari|of|/)[ \t]*\d{1,4})?)[ \t]*$",
     re.I,
 )
 HEADING_RE = re.compile(
@@ -23,14 +28,35 @@ INSTITUTION_RE = re.compile(
     r"repository|repositori|perpustakaan)\b",
     re.I,
 )
+TRANSCRIBER_RE = re.compile(r"\b(?:transcribed by|ditranskripsikan oleh)\b|https?://|otter\.ai",
+                            re.I)
+"""The footer an automatic transcriber adds (``Transcribed by https://otter.ai``)."""
+_TERMINAL = ".?!,;:\"”"
+_LINE_NUMBER_RE = re.compile(r"^([ \t]*)(\d{1,4})(?:[ \t]+(?=\S)|[ \t]*$)")
+_SENTENCE_END = ".?!:\"”…)"
+
 
 def is_title(line: str) -> bool:
     """A short Title Case line with no sentence punctuation: a heading when it stands alone."""
     words = [w for w in line.split() if any(c.isalpha() for c in w)]
-    if not 2 <= len(words) <= 10 or line.rstrip()[-1] in ".?!,;:\"”":
+    if not 2 <= len(words) <= 10 or line.rstrip()[-1] in _TERMINAL:
         return False
     capital = sum(w.lstrip("(\"'")[:1].isupper() for w in words)
     return capital / len(words) >= 0.6
+
+
+def is_furniture(line: str) -> bool:
+    """A page number, a footer naming a university or faculty, or a transcriber's footer:
+    what a page of a PDF (or an export) adds around the speech."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if PAGE_NUMBER_RE.match(stripped):
+        return True
+    words = stripped.split()
+    terminal = stripped[-1] in _TERMINAL
+    return len(words) <= 8 and not terminal and bool(
+        INSTITUTION_RE.search(stripped) or TRANSCRIBER_RE.search(stripped))
 
 
 def is_noise(line: str, repeated: Counter[str]) -> bool:
@@ -38,12 +64,10 @@ def is_noise(line: str, repeated: Counter[str]) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if PAGE_NUMBER_RE.match(stripped):
+    if is_furniture(stripped):
         return True
     words = stripped.split()
-    terminal = stripped[-1] in ".?!,;:\"”"
-    if len(words) <= 8 and not terminal and INSTITUTION_RE.search(stripped):
-        return True
+    terminal = stripped[-1] in _TERMINAL
     if HEADING_RE.match(stripped) and len(words) <= 10 and not terminal:
         return True
     letters = [c for c in stripped if c.isalpha()]
@@ -52,3 +76,72 @@ def is_noise(line: str, repeated: Counter[str]) -> bool:
     return len(words) <= 8 and not terminal and repeated[stripped] >= 3
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """A text with its page furniture taken out: ``line_numbers`` lines lost the number in
+    their margin, ``furniture`` lines (page numbers, footers) were removed."""
+
+    text: str
+    line_numbers: int = 0
+    furniture: int = 0
+
+
+def clean_layout(text: str) -> Cleaned:
+    """``text`` without PDF line numbers and without the page numbers and footers between
+    its lines; an answer a page break cut in two is joined again (with a line end, or a
+    blank line where the text before the break ended a sentence).
+
+    Line numbers are taken out only where they count lines: numbers at the start of lines
+    that go up with the lines (every line, or every fifth), restarting at 1 on a new page.
+    """
+    lines = text.split("\n")
+    numbered = _line_numbers(lines)
+    if numbered:
+        margin = Counter(col for _, col in numbered.values()).most_common(1)[0][0]
+        for i, line in enumerate(lines):
+            if i in numbered:
+                lines[i] = line[numbered[i][1]:]
+            elif line[:margin].strip() == "":
+                lines[i] = line[margin:]
+    out: list[str] = []
+    removed = 0
+    i = 0
+    while i < len(lines):
+        if not is_furniture(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        # a block of furniture and blank lines: drop it, and the blank lines before it
+        j = i
+        while j < len(lines) and (is_furniture(lines[j]) or not lines[j].strip()):
+            removed += bool(lines[j].strip())
+            j += 1
+        while out and not out[-1].strip():
+            out.pop()
+        if out and j < len(lines) and out[-1].rstrip()[-1:] in _SENTENCE_END:
+            out.append("")  # the text before the break ended: keep a paragraph break
+        i = j
+    cleaned = "\n".join(out)
+    if text.endswith("\n") and not cleaned.endswith("\n"):
+        cleaned += "\n"
+    return Cleaned(cleaned, len(numbered), removed)
+
+
+def _line_numbers(lines: list[str]) -> dict[int, tuple[int, int]]:
+    """{line index: (number, column where the text starts)} for the lines whose leading
+    number is a PDF line number; empty when the numbers do not count the lines."""
+    found = []
+    for i, line in enumerate(lines):
+        m = _LINE_NUMBER_RE.match(line)
+        if m:
+            found.append((i, int(m.group(2)), m.end()))
+    if len(found) < 4:
+        return {}
+    fits = [False] * len(found)
+    for k in range(1, len(found)):
+        (i0, n0, _), (i1, n1, _) = found[k - 1], found[k]
+        if n1 - n0 == i1 - i0 > 0 or (n1 == 1 and n0 > 1):
+            fits[k - 1] = fits[k] = True
+    if sum(fits) < 4 or sum(fits) < 0.6 * len(found):
+        return {}
+    return {i: (n, col) for (i, n, col), ok in zip(found, fits, strict=True) if ok}

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.stages.labels import known_role, label_core
+from pipeline.stages.labels import known_role, label_core, label_key
 from pipeline.types import INFORMANT, INTERVIEWER
 
 
 def assign_roles(
     labels: list[str], asks: dict[str, float], legend: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """Role of each label: known words first, then who asks the questions.
+    """Role of each label: a legend (or a role declared for it) first, then the words it
+    is written with, then who asks the questions.
 
-    ``asks`` is, per label, the share of its turns that contain a question mark.
+    ``asks`` is, per label, the share of its turns that contain a question mark; ``legend``
+    maps labels compared like :func:`label_key` (or like :func:`label_core`) to roles.
     """
     legend = legend or {}
     roles: dict[str, str] = {}
@@ -26,8 +28,9 @@ def assign_roles(
         role = known_role(lab)
         if core == "i" and "r" in cores and "p" not in cores:
             role = INTERVIEWER  # I: Interviewer / R: Responden
-        if core in legend:
-            role = legend[core]
+        declared = legend.get(label_key(lab), legend.get(core))
+        if declared is not None:
+            role = declared
         if role is None:
             unknown.append(lab)
         else:
