@@ -70,8 +70,8 @@ def test_passages_csv_opens_in_excel_as_utf8(sample_run: Path) -> None:
     raw = (sample_run / "passages.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(sample_run / "passages.csv", encoding="utf-8-sig")
-    assert list(frame.columns[:8]) == ["passage_id", "transcript_id", "speaker", "role",
-                                       "start", "end", "text", "question"]
+    assert list(frame.columns[:9]) == ["passage_id", "transcript_id", "speaker", "display",
+                                       "role", "start", "end", "text", "question"]
 
 
 def test_same_inputs_give_byte_identical_tables(sample_run: Path, tmp_path: Path) -> None:

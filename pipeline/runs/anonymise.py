@@ -91,7 +91,8 @@ def stored_corpus(transcripts: pd.DataFrame, turns: pd.DataFrame) -> Corpus:
     said = tuple(
         Turn(str(r["transcript_id"]), int(r["turn"]), str(r["speaker"]), str(r["role"]),
              int(r["start"]), int(r["end"]),
-             texts[str(r["transcript_id"])][int(r["start"]):int(r["end"])])
+             texts[str(r["transcript_id"])][int(r["start"]):int(r["end"])],
+             str(r.get("display") or ""))
         for r in turns.to_dict("records"))
     return Corpus(found, said)
 

@@ -40,6 +40,7 @@ from pipeline.config import (
 from pipeline.errors import TematikError, UsageError
 from pipeline.parallel import cores, map_shared
 from pipeline.stages.normalise import ENDING_CLITICS
+from pipeline.stages.segment import display_of
 from pipeline.stages.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
@@ -429,16 +430,18 @@ def _tables(model: TopicModel, ids: list[str], docs: list[list[str]], merged: li
 def passage_groups(passages: pd.DataFrame, transcripts: pd.DataFrame | None,
                    by: str) -> pd.Series:
     """The group of each passage (indexed by passage_id) under ``by``: ``informant`` (the
-    speaker; qualified by transcript when one label is used in several), ``transcript``,
+    speaker's display name; qualified by transcript when one name is used in several),
+    ``transcript``,
     ``role`` (the informant's position from the transcript header), or any transcript
     column or header field (``unit``, ``date``, ``masa kerja``...)."""
     p = passages.set_index("passage_id")
     if by == "transcript":
         return p["transcript_id"].astype(str)
     if by == "informant":
-        shared = p.groupby("speaker")["transcript_id"].nunique()
-        many = p["speaker"].map(shared) > 1
-        return p["speaker"].where(~many, p["speaker"] + " (" + p["transcript_id"] + ")")
+        who = display_of(p)
+        shared = p["transcript_id"].groupby(who).nunique()
+        many = who.map(shared) > 1
+        return who.where(~many, who + " (" + p["transcript_id"].astype(str) + ")")
     if transcripts is None:
         raise UsageError(f"cannot group passages by {by!r} without the transcripts table",
                          fix="Pass transcripts=, or group by informant or transcript.")
