@@ -156,3 +156,94 @@ def test_unlabelled_text_is_one_informants_narrative() -> None:
     assert [text[t.start : t.end] for t in parsed.turns] == [
         "Dulu kantor ini kecil.", "Sekarang udah ada mal pelayanan publik."]
     assert parsed.warnings
+
+
+def test_numbered_questions_wrapped_or_inline_and_their_answers() -> None:
+    text = (
+        "1. Bagaimana pelaksanaan musyawarah desa dalam perencanaan pembangunan\n"
+        "di Desa Mekarsari?\n"
+        "Jawaban Kepala Desa: “Ya musdes itu rutin tiap tahun, Mas, biasanya bulan Juli.” "
+        "2. Apakah usulan masyarakat sudah terakomodasi? Jawab: “Belum semua, Mas.”\n"
+        "3. Siapa yang mengawasi pembangunan?\n"
+        "BPD itu yang ngawasin, terus inspektorat juga tiap tahun dateng.\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    asked = [s for _, r, s in turns if r == INTERVIEWER]
+    answered = [s for _, r, s in turns if r == INFORMANT]
+    assert asked == ["1. Bagaimana pelaksanaan musyawarah desa dalam perencanaan pembangunan\n"
+                     "di Desa Mekarsari?", "2. Apakah usulan masyarakat sudah terakomodasi?",
+                     "3. Siapa yang mengawasi pembangunan?"]
+    assert answered == ["“Ya musdes itu rutin tiap tahun, Mas, biasanya bulan Juli.”",
+                        "“Belum semua, Mas.”",
+                        "BPD itu yang ngawasin, terus inspektorat juga tiap tahun dateng."]
+
+
+def test_a_numbered_list_inside_an_answer_is_not_a_question() -> None:
+    text = ("P: Apa saja kendalanya, Bu?\nI: Ada tiga, Mas.\n1. Pegawainya kurang.\n"
+            "2. Anggaran terbatas, apalagi tahun ini.\nP: Oh gitu.\n")
+    turns = spoken(parse_turns(text), text)
+    assert [r for _, r, _ in turns] == [INTERVIEWER, INFORMANT, INTERVIEWER]
+    assert turns[1][2].endswith("apalagi tahun ini.")
+
+
+def test_label_forms_of_pdf_copies_and_recorders() -> None:
+    text = (
+        "Pertanyaan 1\nBagaimana pelayanan KTP di kelurahan ini?\n\n"
+        "Jawaban\nEhm, udah lumayan cepat, Mbak, seminggu jadi.\n\n"
+        "1. P: Kalau blangkonya?\n[SPEAKER_01]: Sering habis, Mbak.\n"
+        "Bapak Drs. Suparman, M.Si. : Kita juga pernah nunggu dua bulan gitu aja "
+        "Peneliti : Kenapa bisa lama?\n"
+    )
+    turns = spoken(parse_turns(text), text)
+    assert [(s, r) for s, r, _ in turns] == [
+        ("Pertanyaan 1", INTERVIEWER), ("Jawaban", INFORMANT), ("P", INTERVIEWER),
+        ("SPEAKER_01", INFORMANT), ("Bapak Drs. Suparman, M.Si.", INFORMANT),
+        ("Peneliti", INTERVIEWER)]
+    assert turns[4][2] == "Kita juga pernah nunggu dua bulan gitu aja"
+
+
+def test_otter_export_labels_on_their_own_line() -> None:
+    text = ("Putri Anggraini  0:05\nSelamat siang, Pak. Sejak kapan e-retribusi diterapkan?\n\n"
+            "Slamet Riyadi  0:16\nAwal 2023, Mbak, pakai QRIS di tiap los.\n\n"
+            "Putri Anggraini  0:41\nBagaimana tanggapan pedagang?\n\n"
+            "Slamet Riyadi  0:44\nYa beragam, yang sepuh banyak yang nggak punya HP.\n\n"
+            "Transcribed by https://otter.ai\n")
+    turns = spoken(parse_turns(text), text)
+    assert [(s, r) for s, r, _ in turns] == [("Putri Anggraini", INTERVIEWER),
+                                             ("Slamet Riyadi", INFORMANT)] * 2
+    assert turns[3][2] == "Ya beragam, yang sepuh banyak yang nggak punya HP."
+
+
+def test_a_legend_overrides_the_usual_meaning_of_a_letter() -> None:
+    text = ("Nama : Yusuf Hidayat\nTanggal : 20 Februari 2024\nA = Pewawancara\n"
+            "B = Informan (Kepala Seksi Pelayanan)\n\n"
+            "A: Apakah standar pelayanannya melibatkan masyarakat?\n"
+            "B: Iya, kita undang RT, tokoh masyarakat, karang taruna.\n"
+            "A: Kalau survei kepuasan?\nB: Rutin tiap semester, sekarang pakai barcode.\n")
+    turns = spoken(parse_turns(text), text)
+    assert [(s, r) for s, r, _ in turns] == [("A", INTERVIEWER), ("B", INFORMANT)] * 2
+
+
+def test_the_first_turn_right_under_the_header_is_speech_not_a_field() -> None:
+    text = ("Nama: Maria Ulfah\nJabatan: Kepala KUA\nTanggal: 27 Mei 2024\n"
+            "Pewawancara: Selamat pagi, Bu. Saya ingin bertanya tentang pencatatan nikah.\n"
+            "Narasumber: Pagi, Mbak. Silakan.\n"
+            "Pewawancara: Apakah masih ada biaya?\nNarasumber: Kalau di kantor, gratis.\n")
+    parsed = parse_turns(text)
+    assert "interviewer" not in parsed.metadata and parsed.metadata["informant"] == "Maria Ulfah"
+    assert spoken(parsed, text)[0] == (
+        "Pewawancara", INTERVIEWER, "Selamat pagi, Bu. Saya ingin bertanya tentang pencatatan "
+        "nikah.")
+
+
+def test_a_label_used_once_joins_only_where_a_speaker_can_start() -> None:
+    text = ("Peneliti: Bagaimana kunjungan ke posyandu?\n"
+            "Bidan Yanti: Lumayan bagus, di atas delapan puluh persen.\n"
+            "Kader: Iya, Mbak, kita yang ngingetin ibu-ibunya.\n"
+            "Peneliti: Kendalanya apa, Bu?\n"
+            "Bidan Yanti: Tenaga, Mbak. Contohnya kemarin\n"
+            "Program Kerja: itu yang saya tulis di laporan.\n")
+    turns = spoken(parse_turns(text), text)
+    assert ("Kader", INFORMANT) in {(s, r) for s, r, _ in turns}
+    assert turns[-1][2].endswith("Contohnya kemarin\nProgram Kerja: itu yang saya tulis di "
+                                 "laporan.")

@@ -52,7 +52,9 @@ _FIX = ("A speakers file has the columns label,person,role,display (and optional
 
 
 def transcript_slug(name: str) -> str:
-    """A transcript id from a file name (the rule ingest names transcripts by)."""
+    """A transcript id from a file name or an id (the rule ingest names transcripts by):
+    ``Wawancara 3.srt`` -> ``wawancara-3``."""
+    name = re.sub(r"\.(?:txt|md|docx|vtt|srt|csv|xlsx|json)$", "", name.strip(), flags=re.I)
     norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     norm = re.sub(r"[^A-Za-z0-9]+", "-", norm).strip("-").lower()
     return norm or "transkrip"

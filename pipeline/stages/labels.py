@@ -42,9 +42,10 @@ _TS = (
     r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)"
 )
 _NAME_WORD = r"(?:[A-ZÀ-Ý][\w'.-]*|\d{1,3}|dan|bin|binti|van|de|adalah)"
+_DEGREES = r"(?:,[ \t]*(?:[A-Z][A-Za-z]{0,4}\.){1,3})*"  # "Ahmad Rasyid, M.Si."
 _LABEL = (
     rf"(?:{_TS}\s*)?"
-    rf"(?P<label>(?:\*\*)?(?:\[[ \t]*)?(?:{_NAME_WORD})(?:[ \t]+{_NAME_WORD}){{0,5}}"
+    rf"(?P<label>(?:\*\*)?(?:\[[ \t]*)?(?:{_NAME_WORD})(?:[ \t]+{_NAME_WORD}){{0,5}}{_DEGREES}"
     r"(?:[ \t]*\([^()\n]{1,60}\))?(?:[ \t]*\])?(?:\*\*)?)"
     rf"(?:[ \t]*{_TS})?[ \t]*[:：](?:\*\*)?[ \t]*(?:{_TS}[ \t]*)?"
 )
@@ -52,6 +53,12 @@ LINE_LABEL_RE = re.compile(r"^[ \t]*(?:[-–•*>][ \t]*)?(?:\d{1,3}[.)][ \t]+)?
 """A label at the start of a line, after a bullet or a turn number (``1. P:``)."""
 INLINE_LABEL_RE = re.compile(r"(?<=[.?!\"”…)])[ \t]+" + _LABEL)
 """A label inside a line after the end of a sentence (several turns pasted on one line)."""
+STRONG_INLINE_RE = re.compile(
+    r"(?<=\S)[ \t]+(?P<label>(?:Peneliti|Pewawancara|Penanya|Interviewer|Informan|Narasumber|"
+    r"Responden|PENELITI|PEWAWANCARA|INFORMAN|NARASUMBER|RESPONDEN)(?:[ \t]+\d{1,2})?"
+    r"(?:[ \t]*\([^()\n]{1,60}\))?)[ \t]*[:：][ \t]*(?=\S)")
+"""A role word as a label inside a line even without a sentence end before it (a PDF copy
+that lost the answer's last full stop: ``... ya gitu Peneliti : Terus?``)."""
 STAMP_LABEL_RE = re.compile(
     r"^[ \t]*(?P<label>[A-ZÀ-Ý][\w'’.-]*(?:[ \t][A-ZÀ-Ý\d][\w'’.-]*){0,4})[ \t]+"
     r"(?:\d{1,2}:)?\d{1,2}:\d{2}[ \t]*$")
@@ -68,6 +75,15 @@ INLINE_QUESTION_RE = re.compile(
 """A numbered question inside a line, right after the previous answer ended."""
 DIARIZATION_RE = re.compile(r"^(?:speaker|spk|pembicara|penutur)[ _-]?\d{1,3}$", re.I)
 """A label an automatic transcriber gave: ``SPEAKER_00``, ``Speaker 1``; never renamed."""
+
+
+def bare_label(line: str) -> str | None:
+    """A line that is only a role label, with no colon (``Pertanyaan 3``, ``Jawaban``,
+    ``**Informan**``): the label, its turn on the next lines; None for anything else."""
+    text = re.sub(r"\*\*|__", "", line).strip().rstrip(":：").strip()
+    if not text or len(text) > 40 or len(text.split()) > 4 or not text[0].isupper():
+        return None
+    return text if known_role(text) is not None and not re.search(r"[.,;?!]", text) else None
 
 
 def label_core(label: str) -> str:
@@ -93,10 +109,10 @@ def known_role(label: str) -> str | None:
     if core in INFORMANT_LABELS or JAWABAN_RE.match(core):
         return INFORMANT
     first = core.split()[0]
-    if first in {"informan", "narasumber", "responden", "subjek", "partisipan"}:
+    if first in {"informan", "narasumber", "responden", "subjek", "partisipan", "jawab"}:
         return INFORMANT
-    if first in {"peneliti", "pewawancara", "penanya"}:
-        return INTERVIEWER
+    if first in {"peneliti", "pewawancara", "penanya", "pertanyaan", "tanya"}:
+        return INTERVIEWER  # "Pertanyaan dari Panelis", "Pertanyaan Moderator"
     return None
 
 

@@ -32,7 +32,7 @@ TRANSCRIBER_RE = re.compile(r"\b(?:transcribed by|ditranskripsikan oleh)\b|https
                             re.I)
 """The footer an automatic transcriber adds (``Transcribed by https://otter.ai``)."""
 _TERMINAL = ".?!,;:\"”"
-_LINE_NUMBER_RE = re.compile(r"^([ \t]*)(\d{1,4})(?:[ \t]+(?=\S)|[ \t]*$)")
+_LINE_NUMBER_RE = re.compile(r"^([ \t]*)(\d{1,3})(?P<gap>[ \t]+(?=\S)|[ \t]*$)")
 _SENTENCE_END = ".?!:\"”…)"
 
 
@@ -91,8 +91,10 @@ def clean_layout(text: str) -> Cleaned:
     its lines; an answer a page break cut in two is joined again (with a line end, or a
     blank line where the text before the break ended a sentence).
 
-    Line numbers are taken out only where they count lines: numbers at the start of lines
-    that go up with the lines (every line, or every fifth), restarting at 1 on a new page.
+    Line numbers are taken out only where they count lines: numbers (up to 999) at the
+    start of lines that go up with the lines (every line, or every fifth), restarting at 1
+    on a new page; three such lines are enough when the numbers stand in a margin (two
+    spaces or a tab before the text), five otherwise.
     """
     lines = text.split("\n")
     numbered = _line_numbers(lines)
@@ -103,17 +105,22 @@ def clean_layout(text: str) -> Cleaned:
                 lines[i] = line[numbered[i][1]:]
             elif line[:margin].strip() == "":
                 lines[i] = line[margin:]
+    heads = _running_heads(lines)
+
+    def furniture(line: str) -> bool:
+        return is_furniture(line) or line.strip() in heads
+
     out: list[str] = []
     removed = 0
     i = 0
     while i < len(lines):
-        if not is_furniture(lines[i]):
+        if not furniture(lines[i]):
             out.append(lines[i])
             i += 1
             continue
         # a block of furniture and blank lines: drop it, and the blank lines before it
         j = i
-        while j < len(lines) and (is_furniture(lines[j]) or not lines[j].strip()):
+        while j < len(lines) and (furniture(lines[j]) or not lines[j].strip()):
             removed += bool(lines[j].strip())
             j += 1
         while out and not out[-1].strip():
@@ -127,21 +134,42 @@ def clean_layout(text: str) -> Cleaned:
     return Cleaned(cleaned, len(numbered), removed)
 
 
+def _running_heads(lines: list[str]) -> set[str]:
+    """Short lines repeated on every page (``Transkrip Wawancara``, ``Lampiran 3``): three
+    times or more, no sentence punctuation, no colon, and next to a page number or footer at
+    least once (a label alone on its line repeats too, but not beside page numbers)."""
+    content = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    counts = Counter(text for _, text in content)
+    heads = set()
+    for k, (_, text) in enumerate(content):
+        if (counts[text] < 3 or text in heads or len(text.split()) > 8 or ":" in text
+                or text[-1] in _TERMINAL or text.startswith("#") or is_furniture(text)):
+            continue
+        near = content[max(0, k - 2): k] + content[k + 1: k + 3]
+        if any(is_furniture(other) for _, other in near):
+            heads.add(text)
+    return heads
+
+
 def _line_numbers(lines: list[str]) -> dict[int, tuple[int, int]]:
     """{line index: (number, column where the text starts)} for the lines whose leading
     number is a PDF line number; empty when the numbers do not count the lines."""
     found = []
+    wide = 0  # numbers set apart by two spaces or a tab, as a PDF margin is
     for i, line in enumerate(lines):
         m = _LINE_NUMBER_RE.match(line)
         if m:
             found.append((i, int(m.group(2)), m.end()))
-    if len(found) < 4:
+            wide += m.group("gap") in ("", "\t") or len(m.group("gap")) >= 2
+    if len(found) < 3:
         return {}
     fits = [False] * len(found)
     for k in range(1, len(found)):
         (i0, n0, _), (i1, n1, _) = found[k - 1], found[k]
-        if n1 - n0 == i1 - i0 > 0 or (n1 == 1 and n0 > 1):
+        if n1 - n0 == i1 - i0 > 0:
             fits[k - 1] = fits[k] = True
-    if sum(fits) < 4 or sum(fits) < 0.6 * len(found):
+        elif n1 == 1 and n0 > 1:
+            fits[k] = True  # a new page starts at 1 (what came before may be a page number)
+    if sum(fits) < (3 if wide >= 0.8 * len(found) else 5) or sum(fits) < 0.6 * len(found):
         return {}
     return {i: (n, col) for (i, n, col), ok in zip(found, fits, strict=True) if ok}

@@ -123,6 +123,7 @@ def resolve_persons(
             v.display = (named.name if named is not None and named.name else
                          shown_label(_unnumbered(v.label)) if v.label else PLACEHOLDER[v.role])
     notes = _merge_aliases(list(voices.values()), sessions, preamble)
+    notes += _merge_names(list(voices.values()))
     _unlabelled_join(voices)
     return tuple(replace(t, display=voices[_voice_key(t)].display) for t in turns), tuple(notes)
 
@@ -172,6 +173,25 @@ def _merge_aliases(voices: list[_Voice], sessions: Sequence[Mapping[str, str]],
                              f"{a.display} (introduced as {b.label}); give a speakers file "
                              "(--speakers) to keep them apart")
                 b.display = a.display
+    return notes
+
+
+def _merge_names(voices: list[_Voice]) -> list[str]:
+    """Two name labels of one informant in a session (``Bu Sari`` and ``Sari``, ``Pak Agus``
+    and ``Agus Wijaya``): the words of one are words of the other. The fuller one names
+    both."""
+    notes = []
+    named = sorted((v for v in voices if v.role == INFORMANT and not v.fixed
+                    and _is_name_label(v.label)), key=lambda v: -len(_name_words(v.label)))
+    for i, big in enumerate(named):
+        for small in named[i + 1:]:
+            words = _name_words(small.label)
+            if (small.session == big.session and small.display != big.display and words
+                    and words <= _name_words(big.label) | _name_words(big.display)):
+                notes.append(f"'{big.label}' and '{small.label}' are read as one informant, "
+                             f"{big.display}; give a speakers file (--speakers) to keep them "
+                             "apart")
+                small.display = big.display
     return notes
 
 

@@ -45,6 +45,8 @@ from pipeline.stages.labels import (
     MD_HEADING_RE,
     NUMBERED_START_RE,
     STAMP_LABEL_RE,
+    STRONG_INLINE_RE,
+    bare_label,
     candidate_ok,
     clean_label,
     is_named,
@@ -159,7 +161,10 @@ class _Parser:
         names += [v for f, v in meta.items() if f in ("informant", "interviewer")]
         self.name_words = {w.lower() for v in names for w in re.findall(r"[^\W\d_]{3,}", v)}
         self.uses = self._count_uses()
-        self.labelled = sum(n for lab, n in self.uses.items() if self._known(lab)) >= 3
+        # "Sari :" is the "Bu Sari :" of the other turns
+        self.name_words |= {w for lab, n in self.uses.items() if n >= 2 and is_named(lab)
+                            for w in label_core(lab).split()[1:] if len(w) >= 3}
+        self.labelled = sum(n for lab, n in self.uses.items() if self.accepted(lab)) >= 3
         self.opened: list[_Open] = []
         self.sessions: list[dict[str, str]] = [dict(meta)]
         self.suspended = False  # after a header block inside the text: not speech yet
@@ -236,17 +241,20 @@ class _Parser:
         return (candidate_ok(clean) and self.uses[clean] >= 2
                 and len(label_core(clean).split()) <= 4)
 
-    def _joins_in(self, label: str, n: int) -> bool:
-        """A label used once, at the start of a line of a labelled text, after a sentence
-        ended: a speaker who joins in (``Kader: Iya, Mbak, ...``)."""
+    def _joins_in(self, label: str, n: int, *, inline: bool = False) -> bool:
+        """A label used once in a labelled text, at the start of a line after a sentence
+        ended (``Kader: Iya, Mbak, ...``), or inside a line right after a question (``...
+        bidan? Sari : Berat, Mbak``): a speaker who joins in, or one written differently."""
         clean = clean_label(label)
         words = clean.split()
         if not (self.labelled and candidate_ok(clean) and len(words) <= 3
                 and all(w[:1].isupper() for w in words)):
             return False
+        if inline:
+            return True
         prev = next((self.text[s:e].strip() for s, e in reversed(self.lines[:n])
                      if self.text[s:e].strip()), "")
-        return not prev or prev[-1] in _SENTENCE_END or LINE_LABEL_RE.match(prev) is not None
+        return not prev or prev[-1] in _SENTENCE_END
 
     # -- turns ------------------------------------------------------------------------------
 
@@ -327,6 +335,11 @@ class _Parser:
                 self.close_at(s)
                 self.open(clean_label(stamp.group("label")), None, -1)
                 continue
+            bare = bare_label(line)
+            if bare is not None and n > question_until:
+                self.close_at(s)
+                self.open(_answer_speaker(bare) or bare, None, -1)
+                continue
             if n in self.legend_lines:
                 self.close_at(s)
                 continue
@@ -376,7 +389,12 @@ class _Parser:
         the first of them continues the current turn."""
         spans: list[tuple[int, int, str | None, str | None]] = []
         for im in INLINE_LABEL_RE.finditer(line, offset):
-            if self.accepted(im.group("label")):
+            label = im.group("label")
+            asked = line[:im.start()].rstrip().rstrip("\"”").endswith("?")
+            if self.accepted(label) or (asked and self._joins_in(label, n, inline=True)):
+                spans.append((im.start(), im.end(), label, None))
+        for im in STRONG_INLINE_RE.finditer(line, offset):
+            if not any(a <= im.start("label") < b for a, b, _, _ in spans):
                 spans.append((im.start(), im.end(), im.group("label"), None))
         for q in INLINE_QUESTION_RE.finditer(line, offset):
             if any(a <= q.start("q") < b for a, b, _, _ in spans):
