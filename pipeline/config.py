@@ -24,6 +24,14 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 WINDOW_WORDS = 120
 """Answers longer than about 1.5 x this many words are split into windows at sentence ends."""
 
+# -- speakers: the turns preview (tematik turns, docs/cli.md) --------------------------------
+
+LONG_TURN_WORDS = 300
+"""A turn longer than this many words, and three times the transcript's median turn, is
+flagged by ``tematik turns``: it may hold several speakers whose labels were not seen."""
+PREVIEW_WORDS = 8
+"""Words of each turn ``tematik turns`` shows."""
+
 # -- themes: the dictionary coder (models/codebooks/README.md) --------------------------------
 
 DEFAULT_THRESHOLD = 1.5
@@ -100,6 +108,8 @@ class RunConfig:
     seed: int = 42
     window_words: int = WINDOW_WORDS
     interviewer_labels: tuple[str, ...] = ()
+    # Speakers files (--speakers): who each label is (docs/formats.md, "Speakers files").
+    speakers: tuple[Path, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
     codebook: Path = field(default=DEFAULT_CODEBOOK)
     threshold: float = DEFAULT_THRESHOLD
@@ -128,6 +138,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["models_dir"] = str(self.models_dir)
+        data["speakers"] = [str(p) for p in self.speakers]
         data["codebook"] = str(self.codebook)
         data["train"] = str(self.train) if self.train else None
         return data
@@ -147,6 +158,7 @@ class RunConfig:
             seed=int(saved.get("seed", d.seed)),
             window_words=int(saved.get("window_words", d.window_words)),
             interviewer_labels=tuple(saved.get("interviewer_labels") or ()),
+            speakers=tuple(Path(str(p)) for p in saved.get("speakers") or ()),
             models_dir=models if (models / "lexicons").is_dir() else d.models_dir,
             codebook=codebook,
             threshold=float(saved.get("threshold", d.threshold)),
