@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
 from pipeline.runs.run import run
@@ -196,9 +198,39 @@ def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
 def test_a_recorded_configuration_comes_back_as_it_was_given(tmp_path: Path) -> None:
     # tematik run --from, apply and anonymise all rebuild a run's settings from its manifest
     given = RunConfig(seed=7, window_words=60, interviewer_labels=("Peneliti",),
-                      threshold=2.0, train=tmp_path / "koding.csv",
+                      speakers=(tmp_path / "orang.speakers.csv",), threshold=2.0,
+                      train=tmp_path / "koding.csv",
                       train_text_column="kutipan", topics=5, topic_model="nmf")
     saved = json.loads(json.dumps(given.to_dict()))
     assert RunConfig.from_saved(saved, codebook=given.codebook) == given
     older = RunConfig.from_saved({"seed": 3}, codebook=tmp_path / "codebook.yaml")
     assert older == RunConfig(seed=3, codebook=tmp_path / "codebook.yaml")
+
+
+@pytest.mark.parametrize("anonymise", [False, True])
+def test_one_interview_and_one_passage_run_to_a_report(tmp_path: Path, anonymise: bool) -> None:
+    # A single interview (the sample's 06) and a one-answer transcript whose only words are
+    # not modelled: no traceback anywhere, too little text for topics is a message.
+    for folder, text in (
+            ("one", (DEFAULT_CORPUS / "06-warga-kepala-desa.txt").read_text(encoding="utf-8")),
+            ("tiny", "P: Gimana kabarnya, Pak Joko?\nI: Baik.\n")):
+        src = write(tmp_path / folder / "wawancara.txt", text)
+        out = tmp_path / f"{folder}-run"
+        args = ["run", str(src.parent), "--out", str(out)] + (["--anonymise"] if anonymise
+                                                            else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output and "no topic model: too little text" in \
+            result.output
+        for command in (["report", str(out)], ["themes", str(out)],
+                        ["export", str(out), "--qdpx", str(tmp_path / f"{folder}.qdpx")]):
+            done = CliRunner().invoke(main, command)
+            assert done.exit_code == 0 and "Traceback" not in done.output, (command, done.output)
+        topics = CliRunner().invoke(main, ["topics", str(out)])
+        assert topics.exit_code == 1 and "too little text" in topics.output
+        assert (out / "report.html").is_file() and (out / "workbook.xlsx").is_file()
+        passages = pd.read_parquet(out / "passages.parquet")
+        assert len(passages) >= 1 and passages["display"].nunique() == 1
+        if anonymise:
+            every = (out / "report.html").read_text(encoding="utf-8") + passages.to_csv()
+            assert "Joko" not in every

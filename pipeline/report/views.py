@@ -86,6 +86,11 @@ def _matches(value: str, wanted: str) -> bool:
     return wanted.casefold() in value.casefold()
 
 
+def _rows(mask: list[bool], frame: pd.DataFrame) -> pd.Series:
+    """A row mask for ``frame`` (a plain empty list would select no columns)."""
+    return pd.Series(mask, index=frame.index, dtype=bool)
+
+
 def themes_view(
     codebook: Codebook,
     passages: pd.DataFrame,
@@ -116,14 +121,15 @@ def themes_view(
     who = informants.assign(display=display_of(informants))[["transcript_id", "display"]]
     who = who.drop_duplicates()
     if informant is not None:
-        who = who[[(_matches(s, informant) or _matches(t, informant))
-                   for t, s in zip(who["transcript_id"], who["display"], strict=True)]]
+        who = who[_rows([(_matches(s, informant) or _matches(t, informant))
+                         for t, s in zip(who["transcript_id"], who["display"], strict=True)],
+                        who)]
         if not len(who):
             raise LookupError(informant)
     keep = set(zip(who["transcript_id"], who["display"], strict=True))
     coded = codings.assign(display=[person.get(str(p), "") for p in codings["passage_id"]])
-    coded = coded[[(t, s) in keep for t, s in
-                   zip(coded["transcript_id"], coded["display"], strict=True)]]
+    coded = coded[_rows([(t, s) in keep for t, s in
+                         zip(coded["transcript_id"], coded["display"], strict=True)], coded)]
     lines: list[str] = []
     if theme is None:
         lines += [f"Themes ({codebook.name}, version {codebook.version}): coded passages "
@@ -161,8 +167,8 @@ def themes_view(
               "parent theme counts passages coded with it or any of its sub-themes"]
     if "display" not in matrix:  # a run written before display names
         matrix = matrix.rename(columns={"speaker": "display"})
-    mat = matrix[[(t, s) in keep for t, s in
-                  zip(matrix["transcript_id"], matrix["display"], strict=True)]]
+    mat = matrix[_rows([(t, s) in keep for t, s in
+                        zip(matrix["transcript_id"], matrix["display"], strict=True)], matrix)]
     if theme is not None:
         mat = mat[(mat["theme"] == theme) | mat["theme"].str.startswith(theme + ".")]
     people = list(dict.fromkeys(zip(mat["transcript_id"], mat["display"], strict=True)))

@@ -5,7 +5,7 @@ are modelled; a token counts by its ``term``) and returns a :class:`TopicsResult
 fitted :class:`~pipeline.stages.topicmodels.TopicModel` and five tables (columns below). Topics are
 numbered from 1; seeded topics (one per codebook theme found in the text) come first.
 
-Choosing K (``k="auto"``): for each K in 3..15 (fewer for a small corpus), the fast model
+Choosing K (``k="auto"``): for each K in 3..15 (at most one topic per 4 passages), the fast model
 (NMF on TF-IDF, on at most :data:`SELECT_SAMPLE` passages) is scored with NPMI coherence
 and its stability across seeds; the K with the best ``c_npmi + 0.25 * stability`` among
 those where every topic leads at least one passage is chosen, and the final model is fitted
@@ -128,7 +128,7 @@ def informant_docs(passages: pd.DataFrame, tokens: pd.DataFrame) -> tuple[list[s
     terms = keep["term"].tolist()
     starts: list[int] = (np.flatnonzero(np.r_[True, pids[1:] != pids[:-1]]).tolist()
                          if len(pids) else [])
-    ends = [*starts[1:], len(pids)]
+    ends = [*starts[1:], len(pids)] if starts else []
     grouped = {pids[a]: terms[a:b] for a, b in zip(starts, ends, strict=True)}
     return ids, [grouped.get(pid, []) for pid in ids]
 
@@ -201,7 +201,8 @@ def _check_size(docs: Sequence[Sequence[str]], vocabulary: int | None = None) ->
 
 
 def candidate_ks(n_docs: int, n_seeded: int = 0) -> list[int]:
-    """3..15, capped at one topic per 8 passages; always above the number of seeded topics."""
+    """3..15, capped at one topic per :data:`PASSAGES_PER_TOPIC` (4) passages (30 passages
+    allow K up to 7); always above the number of seeded topics."""
     high = max(2, min(K_RANGE[1], n_docs // PASSAGES_PER_TOPIC))
     low = min(K_RANGE[0], high)
     return list(range(max(low, n_seeded + 1), max(high, n_seeded + 1) + 1))
@@ -325,6 +326,10 @@ def fit_topics(
         sub, sub_docs = counts[sample], [merged[i] for i in sample]
         rows = _score_ks(sub, sub_docs, vocabulary.terms_, ks, seed)
         k, report = choose_k(rows, f"{len(sample)} of {len(docs)} passages")
+        if k == ks[-1] < K_RANGE[1]:
+            notes.append(f"auto K chose K={k}, the most topics {len(docs)} passages support "
+                         f"(one per {PASSAGES_PER_TOPIC}): the text may hold more; more "
+                         "interviews would tell")
     if len(themes) >= k:
         notes.append(f"{len(themes) - k + 1} codebook theme(s) not seeded (K={k}): "
                      + ", ".join(themes[k - 1:]))
