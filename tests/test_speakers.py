@@ -247,3 +247,35 @@ def test_a_label_used_once_joins_only_where_a_speaker_can_start() -> None:
     assert ("Kader", INFORMANT) in {(s, r) for s, r, _ in turns}
     assert turns[-1][2].endswith("Contohnya kemarin\nProgram Kerja: itu yang saya tulis di "
                                  "laporan.")
+
+
+def test_a_keterangan_block_with_colons_is_a_legend_not_speech() -> None:
+    text = ("Keterangan:\nPenulis : Peneliti\nSR : Sri Rahayu, Kasi Pelayanan\n\n"
+            "Penulis : Bagaimana standar pelayanan di kecamatan ini, Bu?\n"
+            "SR : Udah ada SOP-nya, Mas, dipajang di depan.\n"
+            "Penulis : Kenapa petugasnya bisa lupa?\nSR : Banyak yang baru, mutasi terus.\n")
+    parsed = parse_turns(text)
+    assert [(s, r) for s, r, _ in spoken(parsed, text)] == [
+        ("Penulis", INTERVIEWER), ("SR", INFORMANT)] * 2
+    named, _ = resolve_persons(parsed.turns, sessions=parsed.sessions, legend=parsed.legend)
+    assert {t.display for t in named} == {"Peneliti", "Sri Rahayu"}
+
+
+def test_group_discussions_and_transcription_services() -> None:
+    fgd = ("Moderator : Bagaimana pelayanan KB di desa masing-masing?\n"
+           "Narasumber 1 : Lumayan, Mbak, PLKB-nya rajin datang.\n"
+           "Narasumber 2 : Kalau di tempat saya alat kontrasepsinya sering kosong.\n"
+           "Moderator : Terus gimana kalau kosong?\n"
+           "Narasumber 2 : Ya warga disuruh ke puskesmas, jauh.\n")
+    assert [(s, r) for s, r, _ in spoken(parse_turns(fgd), fgd)] == [
+        ("Moderator", INTERVIEWER), ("Narasumber 1", INFORMANT), ("Narasumber 2", INFORMANT),
+        ("Moderator", INTERVIEWER), ("Narasumber 2", INFORMANT)]
+    service = ("# Transkrip otomatis\n\n**Pembicara 1** (00:00:12)\n"
+               "Selamat sore, Pak. Bagaimana program bedah rumah tahun ini?\n\n"
+               "**Pembicara 2** (00:00:20)\nTahun ini tiga puluh unit, Mbak, dari APBD.\n\n"
+               "**Pembicara 1** (00:01:02)\nSiapa yang menentukan penerimanya?\n\n"
+               "**Pembicara 2** (00:01:09)\nDesa yang ngusulin, kita verifikasi ke lapangan.\n")
+    turns = spoken(parse_turns(service), service)
+    assert [(s, r) for s, r, _ in turns] == [("Pembicara 1", INTERVIEWER),
+                                             ("Pembicara 2", INFORMANT)] * 2
+    assert turns[1][2] == "Tahun ini tiga puluh unit, Mbak, dari APBD."

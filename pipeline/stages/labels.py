@@ -60,10 +60,12 @@ STRONG_INLINE_RE = re.compile(
 """A role word as a label inside a line even without a sentence end before it (a PDF copy
 that lost the answer's last full stop: ``... ya gitu Peneliti : Terus?``)."""
 STAMP_LABEL_RE = re.compile(
-    r"^[ \t]*(?P<label>[A-ZÀ-Ý][\w'’.-]*(?:[ \t][A-ZÀ-Ý\d][\w'’.-]*){0,4})[ \t]+"
-    r"(?:\d{1,2}:)?\d{1,2}:\d{2}[ \t]*$")
+    r"^[ \t]*(?:\*\*)?(?P<label>[A-ZÀ-Ý][\w'’.-]*(?:[ \t][A-ZÀ-Ý\d][\w'’.-]*){0,4})"
+    r"(?:\*\*)?[ \t]+(?:[-–|][ \t]*)?[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?[\])]?"
+    r"(?:\*\*)?[ \t]*$")
 """A label alone on a line with the time it was said, the turn on the next lines (Otter and
-Google Recorder exports: ``Speaker 1  00:01``, ``Putri Anggraini  0:05``)."""
+Google Recorder exports: ``Speaker 1  00:01``, ``Putri Anggraini  0:05``; other services:
+``**Pembicara 1** (00:00:12)``, ``Speaker 2 - 01:05``)."""
 JAWABAN_RE = re.compile(r"^jawaban(?:nya)?(?:\s+adalah)?(?:\s+(?P<who>.+))?$", re.I)
 PERTANYAAN_RE = re.compile(r"^pertanyaan(?:\s+(?:ke\s*)?[\d.]+)?$", re.I)
 MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]*(?P<title>.*?)[ \t#]*$")

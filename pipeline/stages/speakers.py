@@ -148,7 +148,7 @@ class _Parser:
         self.meta = meta
         self.lines = lines[consumed:]
         self.fields = [metadata_fields(text[s:e]) for s, e in self.lines]
-        self.legend, self.legend_lines = self._legend(lines)
+        self.legend, self.legend_lines = self._legend(lines, consumed)
         self.declared: dict[str, str] = {}
         for lab in interviewers:
             self.declared[label_key(lab)] = INTERVIEWER
@@ -175,28 +175,26 @@ class _Parser:
 
     # -- what the text declares ------------------------------------------------------------
 
-    def _legend(self, all_lines: list[tuple[int, int]]
+    def _legend(self, all_lines: list[tuple[int, int]], consumed: int
                 ) -> tuple[dict[str, LegendEntry], set[int]]:
-        """Legend entries of the whole text, and the lines (indexes into ``self.lines``)
-        that are legend lines (never speech)."""
+        """Legend entries of the whole text, and the lines (indexes into ``self.lines``,
+        which starts ``consumed`` lines in) that are legend lines (never speech)."""
         legend: dict[str, LegendEntry] = {}
-        for s, e in all_lines:
-            for abbr, meaning in legend_entries(self.text[s:e]).items():
+        lines: set[int] = set()
+        block = False  # "Keterangan:" alone, then "P : Peneliti" lines
+        for n, (s, e) in enumerate(all_lines):
+            line = self.text[s:e].strip()
+            found = legend_entries(line)
+            for abbr, meaning in found.items():
                 entry = legend_entry(meaning)
                 if entry is not None:
                     legend.setdefault(label_key(abbr), entry)
-        lines: set[int] = set()
-        block = False  # "Keterangan:" alone, then "P : Peneliti" lines
-        for n, (s, e) in enumerate(self.lines):
-            line = self.text[s:e].strip()
-            if legend_entries(line):
-                lines.add(n)
-                continue
-            m = re.match(r"^([A-Z][A-Za-z0-9]{0,3})\s*[:：]\s*(\S.{0,60})$", line)
+            m = re.match(r"^([A-Z][A-Za-z0-9]{0,11})\s*[:：]\s*(\S.{0,60})$", line)
             entry = legend_entry(m.group(2)) if block and m else None
-            if m and entry is not None and len(m.group(2).split()) <= 8:
+            if entry is not None and m and len(m.group(2).split()) <= 8:
                 legend.setdefault(label_key(m.group(1)), entry)
-                lines.add(n)
+            if found or entry is not None:
+                lines.add(n - consumed)
                 continue
             block = bool(re.fullmatch(r"keterangan\s*[:：]?", line, re.I))
         return legend, lines
