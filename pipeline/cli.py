@@ -61,13 +61,17 @@ def main(verbose: bool) -> None:
     )
 
 
-def _speakers_option(command: Callable[..., None]) -> Callable[..., None]:
-    return click.option(
+def _speakers_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
         "--speakers", "speakers", multiple=True, metavar="FILE",
         type=click.Path(path_type=Path, dir_okay=False),
         help="A speakers file (CSV/XLSX/YAML: label,person,role,display; repeatable) saying "
         "who each label is: it merges labels of one person, names diarization labels "
         "(SPEAKER_00) and sets roles. NAME.speakers.csv applies to transcript NAME only.")(command)
+    return click.option(
+        "--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
+        help="A speaker label that is the interviewer's (repeatable), for labels tematik "
+        "does not know, e.g. --interviewer-label Mhs.")(command)
 
 
 def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -144,10 +148,7 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
 @click.option("--window-words", type=click.IntRange(min=10), default=RunConfig.window_words,
               show_default=True,
               help="Split answers longer than about 1.5x this many words into windows.")
-@click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
-              help="A speaker label that is the interviewer's (repeatable), for labels "
-              "tematik does not know, e.g. --interviewer-label Mhs.")
-@_speakers_option
+@_speakers_options
 @click.option("--topics", "topics", default="auto", show_default=True, metavar="K|auto",
               callback=lambda ctx, param, value: _topics_option(value),
               help="Number of topics, 'auto' to choose it, or 0 for no topic model.")
@@ -250,9 +251,7 @@ class _StageBar:
 
 @main.command("turns")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
-              help="A speaker label that is the interviewer's (repeatable), as for 'run'.")
-@_speakers_option
+@_speakers_options
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
               show_default=True, help="text for reading, csv (one row per turn) for scripts.")
 @click.option("--words", type=click.IntRange(min=1), default=PREVIEW_WORDS, show_default=True,
@@ -269,14 +268,10 @@ def turns_command(inputs: tuple[Path, ...], interviewer_labels: tuple[str, ...],
     with _reported():
         preview = preview_turns(list(inputs), interviewer_labels=interviewer_labels,
                                 speakers=speakers)
-    if fmt == "csv":
-        click.echo(turns_csv(preview, words=words), nl=False)
-    else:
-        click.echo(turns_text(preview, words=words), nl=False)
-    for line in preview.corpus.skipped:
-        click.echo(f"skipped: {line}", err=True)
-    for line in preview.notes:
-        click.echo(f"warning: {line}", err=True)
+    click.echo((turns_csv if fmt == "csv" else turns_text)(preview, words=words), nl=False)
+    for kind, lines in (("skipped", preview.corpus.skipped), ("warning", preview.notes)):
+        for line in lines:
+            click.echo(f"{kind}: {line}", err=True)
 
 
 @main.group("codebook")

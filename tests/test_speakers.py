@@ -279,3 +279,20 @@ def test_group_discussions_and_transcription_services() -> None:
     assert [(s, r) for s, r, _ in turns] == [("Pembicara 1", INTERVIEWER),
                                              ("Pembicara 2", INFORMANT)] * 2
     assert turns[1][2] == "Tahun ini tiga puluh unit, Mbak, dari APBD."
+
+
+def test_unlabelled_questions_before_labelled_answers() -> None:
+    text = ("Hasil Wawancara dengan Lurah Sukamulya\n\n"
+            "Bagaimana pelayanan administrasi di kelurahan ini?\n"
+            "Jawab : Ya lumayan lah, Mas. Surat pengantar itu sehari jadi.\n"
+            "Apa kendala yang sering dihadapi petugas dalam melayani\nwarga?\n"
+            "Jawab : Warga sering nggak bawa fotokopi KK, Mas. Jadi bolak-balik.\n"
+            "Terus, eh, jaringan internetnya juga sering putus.\n"
+            "Apakah ada inovasi pelayanan?\n"
+            "Jawab : Ada, grup WhatsApp per RW, jadi warga bisa tanya dulu syaratnya.\n")
+    turns = spoken(parse_turns(text), text)
+    assert [s for _, r, s in turns if r == INTERVIEWER] == [
+        "Bagaimana pelayanan administrasi di kelurahan ini?",
+        "Apa kendala yang sering dihadapi petugas dalam melayani\nwarga?",
+        "Apakah ada inovasi pelayanan?"]
+    assert turns[3][2].endswith("jaringan internetnya juga sering putus.")

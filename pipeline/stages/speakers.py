@@ -172,6 +172,11 @@ class _Parser:
         self.answer_next = False  # a numbered question ended: an unlabelled answer follows
         self.numbered = any(NUMBERED_START_RE.match(text[s:e]) and "?" in text[s:e]
                             for s, e in self.lines)  # numbered questions at line starts
+        # only the answers are labelled (Jawab :): the questions are the lines before them
+        spoken = [lab for lab, k in self.uses.items() if k >= 2 and self.accepted(lab)]
+        self.answers_only = bool(spoken) and all(
+            known_role(lab) == INFORMANT and self.declared.get(label_key(lab)) is None
+            for lab in spoken)
 
     # -- what the text declares ------------------------------------------------------------
 
@@ -306,6 +311,29 @@ class _Parser:
                 return None  # a heading or an item of a list, not a question wrapped
         return None
 
+    def asked_before_answer(self, n: int) -> int | None:
+        """In a text whose only labels are the answers' (``Jawab :``), lines ``n`` to the
+        returned line are a question without a label: they start after a sentence ended,
+        end with ``?`` (up to three lines later), and an answer label comes next."""
+        prev = next((self.text[s:e].strip() for s, e in reversed(self.lines[:n])
+                     if self.text[s:e].strip()), "")
+        blank_before = n == 0 or not self.text[slice(*self.lines[n - 1])].strip()
+        if prev and prev[-1] not in _SENTENCE_END and not blank_before:
+            return None
+        for k in range(n, min(n + 3, len(self.lines))):
+            s, e = self.lines[k]
+            line = self.text[s:e].rstrip()
+            if not line.strip() or (k > n and self._label_at(k) is not None):
+                return None
+            if not line.endswith("?") and line[-1] in _SENTENCE_END:
+                return None  # a sentence ends here: not a question wrapped over lines
+            if line.endswith("?"):
+                after = next((j for j in range(k + 1, len(self.lines))
+                              if self.text[slice(*self.lines[j])].strip()), None)
+                label = self._label_at(after) if after is not None else None
+                return k if label and known_role(label.group("label")) == INFORMANT else None
+        return None
+
     def _label_at(self, n: int) -> re.Match[str] | None:
         s, e = self.lines[n]
         m = LINE_LABEL_RE.match(self.text[s:e])
@@ -345,8 +373,10 @@ class _Parser:
                 self.new_fields(n, s)
                 continue
             m = self._label_at(n)
-            if n > question_until and m is None and NUMBERED_START_RE.match(line):
-                end = self.question_end(n)
+            if n > question_until and m is None and (
+                    NUMBERED_START_RE.match(line) or self.answers_only):
+                end = (self.question_end(n) if NUMBERED_START_RE.match(line)
+                       else self.asked_before_answer(n))
                 if end is not None:
                     self.close_at(s)
                     self.open("", INTERVIEWER, s + len(line) - len(line.lstrip()))
