@@ -128,3 +128,29 @@ def test_a_missing_or_unreadable_file(tmp_path: Path) -> None:
         read_speakers([write(tmp_path / "x.yaml", "SPEAKER_00: [unclosed\n")])
     with pytest.raises(InputFileError, match="unknown fields: umur"):
         read_speakers([write(tmp_path / "y.yaml", "- {label: S1, umur: 40}\n")])
+
+
+def test_an_anonymised_run_shows_no_name_of_the_speakers_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    src = write(tmp_path / "in" / "bos.srt", SRT)
+    speakers = write(tmp_path / "orang.csv",
+                     "label,person,role,display\nSPEAKER_00,harjono,informant,Pak Harjono\n"
+                     "SPEAKER_03,harjono,informant,Pak Harjono\n"
+                     "SPEAKER_02,endah,informant,Bu Endah Susanti\n")
+    out = tmp_path / "anon"
+    result = CliRunner().invoke(main, ["run", str(src.parent), "--out", str(out), "--speakers",
+                                       str(speakers), "--anonymise", "--topics", "0"])
+    assert result.exit_code == 0, result.output
+    written = [p for p in out.rglob("*") if p.is_file() and p.suffix in (
+        ".csv", ".json", ".html", ".parquet")]
+    import pandas as pd
+    for path in written:
+        text = (pd.read_parquet(path).to_csv() if path.suffix == ".parquet"
+                else path.read_text(encoding="utf-8-sig"))
+        for name in ("Harjono", "Endah", "Susanti"):
+            assert name not in text, (path.name, name)
+    shown = set(pd.read_parquet(out / "passages.parquet")["display"])
+    assert len(shown) == 2 and all(s.startswith("Informan ") for s in shown)
