@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline import __version__
-from pipeline.config import DEFAULT_THRESHOLD, RunConfig
+from pipeline.config import DEFAULT_THRESHOLD, PREVIEW_WORDS, RunConfig
 from pipeline.errors import TematikError
 from pipeline.resources import DEFAULT_CODEBOOK
 
@@ -59,6 +59,19 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+
+
+def _speakers_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--speakers", "speakers", multiple=True, metavar="FILE",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="A speakers file (CSV/XLSX/YAML: label,person,role,display; repeatable) saying "
+        "who each label is: it merges labels of one person, names diarization labels "
+        "(SPEAKER_00) and sets roles. NAME.speakers.csv applies to transcript NAME only.")(command)
+    return click.option(
+        "--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
+        help="A speaker label that is the interviewer's (repeatable), for labels tematik "
+        "does not know, e.g. --interviewer-label Mhs.")(command)
 
 
 def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -135,9 +148,7 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
 @click.option("--window-words", type=click.IntRange(min=10), default=RunConfig.window_words,
               show_default=True,
               help="Split answers longer than about 1.5x this many words into windows.")
-@click.option("--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
-              help="A speaker label that is the interviewer's (repeatable), for labels "
-              "tematik does not know, e.g. --interviewer-label Mhs.")
+@_speakers_options
 @click.option("--topics", "topics", default="auto", show_default=True, metavar="K|auto",
               callback=lambda ctx, param, value: _topics_option(value),
               help="Number of topics, 'auto' to choose it, or 0 for no topic model.")
@@ -163,7 +174,8 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
 def run_command(
     ctx: click.Context,
     inputs: tuple[Path, ...], out: Path | None, force: bool, seed: int, window_words: int,
-    interviewer_labels: tuple[str, ...], topics: int | str, topic_model: str,
+    interviewer_labels: tuple[str, ...], speakers: tuple[Path, ...], topics: int | str,
+    topic_model: str,
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
     train_text_column: str | None, train_code_column: str | None, anonymise: bool,
     key_out: Path | None, compare_project: bool, from_run: Path | None, lang: str, quiet: bool,
@@ -179,7 +191,8 @@ def run_command(
     from pipeline.runs.command import run_command as run_as_asked
 
     config = RunConfig(seed=seed, window_words=window_words,
-                       interviewer_labels=tuple(interviewer_labels), codebook=codebook,
+                       interviewer_labels=tuple(interviewer_labels), speakers=tuple(speakers),
+                       codebook=codebook,
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
@@ -234,6 +247,31 @@ class _StageBar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+@main.command("turns")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_speakers_options
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
+              show_default=True, help="text for reading, csv (one row per turn) for scripts.")
+@click.option("--words", type=click.IntRange(min=1), default=PREVIEW_WORDS, show_default=True,
+              help="Words of each turn to show.")
+def turns_command(inputs: tuple[Path, ...], interviewer_labels: tuple[str, ...],
+                  speakers: tuple[Path, ...], fmt: str, words: int) -> None:
+    """Show who speaks in the transcripts INPUTS (files and/or folders) as tematik reads
+    them, before any analysis: per transcript each speaker's label, name and role, their
+    turns and passages, the first words of every turn, and what looks wrong (a label used
+    once, a very long turn, a label hidden inside an answer, text before the first label, an
+    answer with no question). Writes nothing."""
+    from pipeline.runs.turns import preview_turns, turns_csv, turns_text
+
+    with _reported():
+        preview = preview_turns(list(inputs), interviewer_labels=interviewer_labels,
+                                speakers=speakers)
+    click.echo((turns_csv if fmt == "csv" else turns_text)(preview, words=words), nl=False)
+    for kind, lines in (("skipped", preview.corpus.skipped), ("warning", preview.notes)):
+        for line in lines:
+            click.echo(f"{kind}: {line}", err=True)
 
 
 @main.group("codebook")

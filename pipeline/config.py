@@ -24,6 +24,14 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 WINDOW_WORDS = 120
 """Answers longer than about 1.5 x this many words are split into windows at sentence ends."""
 
+# -- speakers: the turns preview (tematik turns, docs/cli.md) --------------------------------
+
+LONG_TURN_WORDS = 300
+"""A turn longer than this many words, and three times the transcript's median turn, is
+flagged by ``tematik turns``: it may hold several speakers whose labels were not seen."""
+PREVIEW_WORDS = 8
+"""Words of each turn ``tematik turns`` shows."""
+
 # -- themes: the dictionary coder (models/codebooks/README.md) --------------------------------
 
 DEFAULT_THRESHOLD = 1.5
@@ -57,9 +65,18 @@ MIN_VOCABULARY = 20
 """Too little text for a topic model: fewer than MIN_PASSAGES informant passages with at
 least MIN_TERMS modelled words, or fewer than MIN_VOCABULARY words in two passages or more."""
 K_RANGE = (3, 15)
-PASSAGES_PER_TOPIC = 8
+PASSAGES_PER_TOPIC = 4
 """``--topics auto`` scores every K in K_RANGE, capped at one topic per PASSAGES_PER_TOPIC
-passages."""
+passages. Issue 15: at 8, a 38-passage debate of six sections could only get K=4; at 4,
+planted six-section corpora of 34-43 passages get K=6 (K=5 on one seed of six;
+scripts/eval_small_topics.py). Coherence and stability, not the cap, pick K."""
+STABILITY_FITS = 2
+STABILITY_FITS_SMALL = 6
+SMALL_CORPUS = 1000
+"""Stability is measured against this many NMF fits from other seeds; on fewer than
+SMALL_CORPUS passages, where fits are cheap and one unlucky fit sways the choice, against
+STABILITY_FITS_SMALL (six planted sections of 34-41 passages: K=6 found on 10 of 10 seeds,
+against 9 of 10 with two fits)."""
 SELECT_SAMPLE = 3000
 """K is scored on at most this many passages (a seeded random sample)."""
 STABILITY_WEIGHT = 0.25
@@ -100,6 +117,8 @@ class RunConfig:
     seed: int = 42
     window_words: int = WINDOW_WORDS
     interviewer_labels: tuple[str, ...] = ()
+    # Speakers files (--speakers): who each label is (docs/formats.md, "Speakers files").
+    speakers: tuple[Path, ...] = ()
     models_dir: Path = field(default=MODELS_DIR)
     codebook: Path = field(default=DEFAULT_CODEBOOK)
     threshold: float = DEFAULT_THRESHOLD
@@ -128,6 +147,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["models_dir"] = str(self.models_dir)
+        data["speakers"] = [str(p) for p in self.speakers]
         data["codebook"] = str(self.codebook)
         data["train"] = str(self.train) if self.train else None
         return data
@@ -147,6 +167,7 @@ class RunConfig:
             seed=int(saved.get("seed", d.seed)),
             window_words=int(saved.get("window_words", d.window_words)),
             interviewer_labels=tuple(saved.get("interviewer_labels") or ()),
+            speakers=tuple(Path(str(p)) for p in saved.get("speakers") or ()),
             models_dir=models if (models / "lexicons").is_dir() else d.models_dir,
             codebook=codebook,
             threshold=float(saved.get("threshold", d.threshold)),

@@ -30,7 +30,9 @@ class Transcript:
 
 @dataclass(frozen=True)
 class Turn:
-    """One speaker turn; ``text == transcript.text[start:end]``."""
+    """One speaker turn; ``text == transcript.text[start:end]``. ``speaker`` is the label as
+    written (``""`` for an unlabelled turn); ``display`` the one name of the person speaking,
+    the same for every label of that person (empty: the label is the name)."""
 
     transcript_id: str
     turn: int
@@ -39,6 +41,12 @@ class Turn:
     start: int
     end: int
     text: str
+    display: str = ""
+
+    @property
+    def who(self) -> str:
+        """The person speaking: the display name, or the label."""
+        return self.display or self.speaker
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,35 @@ class Passage:
     turn_last: int
     window: int
     n_words: int
+    display: str = ""
+
+
+@dataclass(frozen=True)
+class SpeakerEntry:
+    """One row of a speakers file (``--speakers``): a label as the transcripts write it, the
+    person it is (rows with the same person are one person), their role (None: decided from
+    the text) and the name to show; ``transcript`` limits the row to the transcript with
+    that id (empty: every transcript)."""
+
+    label: str
+    person: str = ""
+    role: str | None = None
+    display: str = ""
+    transcript: str = ""
+
+
+@dataclass(frozen=True)
+class SpeakerMap:
+    """The rows of the speakers files a run was given, and where they came from."""
+
+    entries: tuple[SpeakerEntry, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def for_transcript(self, transcript_id: str) -> tuple[SpeakerEntry, ...]:
+        """The rows that apply to one transcript: its own rows over the general ones."""
+        own = [e for e in self.entries if e.transcript == transcript_id]
+        labels = {e.label for e in own}
+        return (*own, *(e for e in self.entries if not e.transcript and e.label not in labels))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pipeline.stages.topicmodels import LdaTopics, Vocabulary
 from pipeline.stages.topics import fit_topics
 from pipeline.types import Passage
 from tests.conftest import write
-from tests.test_topics import frames, planted_docs
+from tests.stages.test_topics import frames, planted_docs
 
 
 def _square(x: int) -> int:

@@ -1,6 +1,7 @@
-"""Readers of the transcript formats that are not plain text: WebVTT/SRT subtitles, Word
-files, and tables (.csv/.xlsx, one row per turn); and a researcher's spreadsheet for the
-commands that read one (``tematik code``, ``compare``). :mod:`pipeline.readers.ingest` calls them.
+"""Readers of the transcript formats that are not plain text: WebVTT/SRT subtitles and Word
+files; the sheet reader under tables (:mod:`pipeline.readers.tables`) and under a
+researcher's spreadsheet for the commands that read one (``tematik code``, ``compare``).
+:mod:`pipeline.readers.ingest` calls them.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ from pipeline.types import INFORMANT, INTERVIEWER
 
 SPEAKER_COLUMNS = ("speaker", "pembicara", "penutur", "nama", "pelaku", "sumber")
 TEXT_COLUMNS = ("text", "teks", "ucapan", "utterance", "isi", "transkrip", "kutipan", "jawaban")
-TRANSCRIPT_COLUMNS = ("transcript", "transkrip_id", "transcript_id", "wawancara", "dokumen",
-                      "informan", "file")
-ROLE_COLUMNS = ("role", "peran")
-INTERVIEWER_ROLES = frozenset({"interviewer", "peneliti", "pewawancara", "penanya", "p", "q"})
 
 
 def read_bounded(path: Path, shown: str, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> bytes:
@@ -78,9 +75,13 @@ def subtitles_to_text(raw: str) -> tuple[str, frozenset[str]]:
         else:
             label = sp.LINE_LABEL_RE.match(cue)
             if label:
-                # A speaker named at the start of a cue: trusted like a voice tag.
-                current = None
-                voices.add(sp.clean_label(label.group("label")))
+                # A speaker named at the start of a cue: trusted like a voice tag; the same
+                # speaker's next cue continues the turn.
+                name = sp.clean_label(label.group("label"))
+                voices.add(name)
+                if name == current:
+                    cue = cue[label.end():]
+                current = name
         lines_out.append(cue)
     return "\n".join(lines_out) + "\n", frozenset(voices)
 
@@ -120,29 +121,64 @@ def docx_to_text(data: bytes, shown: str,
         if not isinstance(block, Table):
             out.append(block.text)
             continue
+        rows = []
         for row in block.rows:
             cells, seen = [], set()
             for cell in row.cells:
                 if id(cell._tc) not in seen:
                     seen.add(id(cell._tc))
                     cells.append(cell.text.strip())
-            if len(cells) < 2:
-                out.extend(cells)
-                continue
-            who, said = cells[0], "\n".join(c for c in cells[1:] if c)
-            if who.lower() in SPEAKER_COLUMNS or not said:
-                continue
-            who = sp.clean_label(who)
-            if who and len(who) <= 80:
-                names.add(who)
-                out.append(f"{who}: {said}")
-            else:
-                out.append(said)
+            rows.append(cells)
+        out.extend(_table_lines(rows, names))
     text = normalise_text("\n".join(out)) + "\n"
     check_length(text, shown, limits)
     if not text.strip():
         raise InputFileError(shown, "the Word file has no text", fix=_WORD_FIX)
     return text, frozenset(names)
+
+
+NUMBER_COLUMNS = frozenset({"no", "no.", "nomor", "#", "no urut", ""})
+QUESTION_COLUMNS = ("pertanyaan", "question", "tanya", "p", "peneliti", "pewawancara",
+                    "interviewer", "q")
+ANSWER_COLUMNS = ("jawaban", "answer", "jawab", "n", "i", "r", "informan", "narasumber",
+                  "responden", "informant", "a", "j")
+
+
+def _table_lines(rows: list[list[str]], names: set[str]) -> list[str]:
+    """A Word table as labelled lines. Speaker | Utterance rows (a header row such as
+    ``Pembicara | Ucapan`` skipped), or question and answer columns named by their header
+    (``No | P | N``, ``Pertanyaan | Jawaban``: each row a question and its answer); a first
+    column of row numbers is left out."""
+    if rows and rows[0] and rows[0][0].strip().lower() in NUMBER_COLUMNS and all(
+            not r or not r[0].strip() or r[0].strip().rstrip(".").isdigit() for r in rows[1:]):
+        rows = [r[1:] for r in rows]
+    header = [h.strip() for h in rows[0]] if rows else []
+    qa = (len(header) >= 2 and header[0].lower() not in SPEAKER_COLUMNS
+          and all(sp.known_role(h) is not None for h in header if h)
+          and {sp.known_role(h) for h in header if h} == {INTERVIEWER, INFORMANT})
+    out: list[str] = []
+    for i, cells in enumerate(rows):
+        if qa:
+            if i == 0:
+                continue
+            for label, said in zip(header, cells, strict=False):
+                if label and said.strip():
+                    names.add(sp.clean_label(label))
+                    out.append(f"{sp.clean_label(label)}: {said.strip()}")
+            continue
+        if len(cells) < 2:
+            out.extend(cells)
+            continue
+        who, said = cells[0], "\n".join(c for c in cells[1:] if c)
+        if who.lower() in SPEAKER_COLUMNS or not said:
+            continue
+        who = sp.clean_label(who)
+        if who and len(who) <= 80:
+            names.add(who)
+            out.append(f"{who}: {said}")
+        else:
+            out.append(said)
+    return out
 
 
 def read_table(data: bytes, shown: str, suffix: str,
@@ -224,78 +260,3 @@ def find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
         if name in lowered:
             return lowered[name]
     return None
-
-
-def table_to_turns(
-    frame: pd.DataFrame, shown: str, interviewers: frozenset[str] = frozenset()
-) -> list[tuple[str, str, tuple[sp.RawTurn, ...]]]:
-    """Rows of (speaker, text) to composed transcripts: ``[(key, text, turns)]``."""
-    text_col = find_column(frame, TEXT_COLUMNS)
-    speaker_col = find_column(frame, SPEAKER_COLUMNS)
-    if text_col is None or speaker_col is None:
-        missing = "text" if text_col is None else "speaker"
-        present = ", ".join(str(c) for c in frame.columns) or "(none)"
-        wanted = TEXT_COLUMNS if text_col is None else SPEAKER_COLUMNS
-        raise InputFileError(
-            shown, f"no {missing} column; the columns present are: {present}",
-            fix=f"Name the {missing} column one of: {', '.join(wanted)}.",
-        )
-    key_col = find_column(frame, TRANSCRIPT_COLUMNS)
-    role_col = find_column(frame, ROLE_COLUMNS)
-    groups: dict[str, list[tuple[str, str | None, str]]] = {}
-    for _, row in frame.iterrows():
-        said = normalise_text(str(row[text_col])).strip()
-        if not said:
-            continue
-        key = str(row[key_col]).strip() if key_col else ""
-        role = None
-        if role_col:
-            value = str(row[role_col]).strip().lower()
-            role = INTERVIEWER if value in INTERVIEWER_ROLES else INFORMANT
-        who = " ".join(normalise_text(str(row[speaker_col])).split())
-        rows = groups.setdefault(key, [])
-        if not who and rows:  # an empty (or merged) speaker cell: the speaker goes on
-            who, role = rows[-1][0], role or rows[-1][1]
-        rows.append((who, role, said))
-    single = len(groups) == 1
-    return [("" if single else key, *compose_turns(rows, interviewers))
-            for key, rows in groups.items()]
-
-
-def compose_turns(
-    rows: Sequence[tuple[str, str | None, str]], interviewers: frozenset[str] = frozenset()
-) -> tuple[str, tuple[sp.RawTurn, ...]]:
-    """Write ``(speaker, role, text)`` rows as ``Speaker: text`` lines, with offsets.
-
-    Consecutive rows of one speaker continue the same turn. Roles missing from the rows
-    are assigned from the labels and from who asks the questions.
-    """
-    parts: list[str] = []
-    pos = 0
-    spans: list[tuple[str, str | None, int, int]] = []
-    for who, role, said in rows:
-        if spans and spans[-1][0] == who and who:
-            parts.append("\n")
-            pos += 1
-            start = spans.pop()[2]
-        else:
-            if parts:
-                parts.append("\n\n")
-                pos += 2
-            label = f"{who}: " if who else ""
-            parts.append(label)
-            pos += len(label)
-            start = pos
-        parts.append(said)
-        pos += len(said)
-        spans.append((who, role, start, pos))
-    text = "".join(parts) + "\n"
-    labelled = [(who, text[start:end]) for who, _, start, end in spans]
-    declared = {sp.label_core(lab): INTERVIEWER for lab in interviewers}
-    guessed = sp.assign_roles([lab for lab, _ in labelled], sp.question_share(labelled),
-                              declared)
-    turns = tuple(
-        sp.RawTurn(who or "Informan", role or guessed.get(who, INFORMANT), start, end)
-        for who, role, start, end in spans
-    )
-    return text, turns

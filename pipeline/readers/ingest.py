@@ -5,9 +5,14 @@ The one stage that reads input files. Every transcript keeps its normalised sour
 that ``transcript.text[turn.start:turn.end] == turn.text``.
 
 Formats: ``.txt``/``.md`` (speaker-labelled lines, see :mod:`pipeline.stages.speakers`), ``.docx``
-(paragraphs and Speaker | Utterance tables), ``.vtt``/``.srt`` (cues merged into turns),
-``.csv``/``.xlsx`` (one row per turn), read by :mod:`pipeline.readers.formats`; ``.qdpx``
-by :mod:`pipeline.readers.qdpx_sources`.
+(paragraphs, Speaker | Utterance tables and question | answer tables), ``.vtt``/``.srt``
+(cues merged into turns), read by :mod:`pipeline.readers.formats`; ``.json`` (whisper and
+WhisperX) by :mod:`pipeline.readers.whisper`; ``.csv``/``.xlsx`` (one row per turn, or per
+question and answer) by :mod:`pipeline.readers.tables`; ``.qdpx`` by
+:mod:`pipeline.readers.qdpx_sources`. Text pasted from a PDF loses its line numbers and page
+footers first (:func:`pipeline.stages.layout.clean_layout`); every transcript's speakers get
+their display names (:func:`pipeline.stages.persons.resolve_persons`), with the rows of a
+speakers file (:mod:`pipeline.readers.speakers_file`) when one is given.
 """
 
 from __future__ import annotations
@@ -28,15 +33,15 @@ from pipeline.errors import InputFileError, UsageError
 from pipeline.limits import DEFAULT_INPUT_LIMITS, InputLimits
 from pipeline.readers.decode import decode as decode_text
 from pipeline.readers.decode import normalise_text
-from pipeline.readers.formats import (
-    docx_to_text,
-    read_bounded,
-    read_table,
-    subtitles_to_text,
-    table_to_turns,
-)
+from pipeline.readers.formats import docx_to_text, read_bounded, read_table, subtitles_to_text
+from pipeline.readers.speakers_file import SPEAKERS_FILE_RE
+from pipeline.readers.tables import table_to_turns
+from pipeline.readers.whisper import whisper_to_text
 from pipeline.stages import speakers as sp
-from pipeline.types import INFORMANT, Corpus, Transcript, Turn
+from pipeline.stages.labels import label_key
+from pipeline.stages.layout import clean_layout
+from pipeline.stages.persons import resolve_persons
+from pipeline.types import INFORMANT, Corpus, SpeakerMap, Transcript, Turn
 
 __all__ = ["Corpus", "Transcript", "Turn", "decode", "find_files", "ingest", "normalise_text",
            "read_file", "read_files", "slug", "transcripts_frame", "turns_frame"]
@@ -46,7 +51,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUBTITLE_SUFFIXES = frozenset({".vtt", ".srt"})
 TABLE_SUFFIXES = frozenset({".csv", ".xlsx"})
-SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx", ".qdpx"}
+SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx", ".qdpx", ".json"}
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license", "license.txt", ".ds_store"})
 
 
@@ -76,6 +81,10 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
                 fix="Check the path, or run without INPUT to use corpus/.",
             )
         if path.is_file():
+            if SPEAKERS_FILE_RE.search(path.name):
+                warnings.append(f"{raw}: skipped, a speakers file (not a transcript); give it "
+                                "with --speakers to use it")
+                continue
             if path.suffix.lower() not in SUPPORTED:
                 warnings.append(f"{raw}: skipped, unsupported file type '{path.suffix}'")
                 continue
@@ -91,7 +100,10 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
             if any(part.startswith((".", "_", "~$")) for part in parts) or name in IGNORED_NAMES:
                 continue  # hidden, Office lock files, and files the researcher set aside
             shown = str(Path(raw) / sub.relative_to(path))
-            if sub.suffix.lower() in SUPPORTED:
+            if SPEAKERS_FILE_RE.search(name):
+                warnings.append(f"{shown}: skipped, a speakers file (not a transcript); give "
+                                "it with --speakers to use it")
+            elif sub.suffix.lower() in SUPPORTED:
                 found.append((sub, shown))
             elif sub.suffix:
                 warnings.append(f"{shown}: skipped, unsupported file type '{sub.suffix}'")
@@ -144,14 +156,16 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
 
 def ingest(inputs: Sequence[Path], *, interviewer_labels: Iterable[str] = (),
-           limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Corpus:
+           limits: InputLimits = DEFAULT_INPUT_LIMITS,
+           speakers: SpeakerMap | None = None) -> Corpus:
     """Read every supported file under ``inputs``; a bad file is skipped with a warning.
 
     Raises :class:`UsageError` when no path exists or no file is usable, and
     :class:`InputFileError` when every file failed (the first failure is named).
     """
     files, warnings = find_files(inputs)
-    return read_files(files, warnings, interviewer_labels=interviewer_labels, limits=limits)
+    return read_files(files, warnings, interviewer_labels=interviewer_labels, limits=limits,
+                      speakers=speakers)
 
 
 def read_files(
@@ -160,12 +174,14 @@ def read_files(
     *,
     interviewer_labels: Iterable[str] = (),
     limits: InputLimits = DEFAULT_INPUT_LIMITS,
+    speakers: SpeakerMap | None = None,
 ) -> Corpus:
     """Read the ``(path, shown name)`` pairs :func:`find_files` returned into a corpus.
 
     A file that cannot be read is skipped (listed in ``skipped`` with the reason) and the
     others are read; a failure tematik did not foresee is reported the same way, with the
-    kind of error, rather than ending the run."""
+    kind of error, rather than ending the run. ``speakers``: the speakers files' rows (a
+    label that no transcript has is reported)."""
     warnings = list(warnings)
     interviewers = frozenset(interviewer_labels)
     transcripts: list[Transcript] = []
@@ -173,11 +189,12 @@ def read_files(
     skipped: list[str] = []
     errors: list[InputFileError] = []
     used_ids: set[str] = set()
-    ready = _read_ahead(files, interviewers, limits)
+    speakers = speakers or SpeakerMap()
+    ready = _read_ahead(files, interviewers, limits, speakers)
     for (path, shown), done in zip(files, ready, strict=True):
         try:
             read = done if done is not None else read_file(path, shown, interviewers,
-                                                           limits=limits)
+                                                           limits=limits, speakers=speakers)
         except InputFileError as exc:
             errors.append(exc)
             skipped.append(str(exc))
@@ -201,29 +218,46 @@ def read_files(
                 warnings.append(f"{where}: no informant turns found; it gives no passages")
             for i, t in enumerate(raw_turns):
                 turns.append(Turn(tid, i, t.speaker, t.role, t.start, t.end,
-                                  transcript.text[t.start : t.end]))
+                                  transcript.text[t.start : t.end], t.display))
     if not transcripts and errors:
         raise errors[0]
+    warnings.extend(unused_speakers(speakers, turns))
     log.info("ingested %d transcripts, %d turns", len(transcripts), len(turns))
     return Corpus(tuple(transcripts), tuple(turns), tuple(warnings), tuple(skipped))
 
 
 
 
+def unused_speakers(speakers: SpeakerMap, turns: Sequence[Turn]) -> list[str]:
+    """A note for each speakers-file label no transcript uses (a typing error, or a file
+    meant for other transcripts)."""
+    used = {(t.transcript_id, label_key(t.speaker)) for t in turns}
+    used_any = {key for _, key in used}
+    missing = [e.label for e in speakers.entries
+               if ((e.transcript, label_key(e.label)) not in used if e.transcript
+                   else label_key(e.label) not in used_any)]
+    if not missing:
+        return []
+    files = ", ".join(speakers.sources)
+    return [f"{files}: label(s) not found in any transcript: {', '.join(missing)}"]
+
+
 def _read_ahead(files: Sequence[tuple[Path, str]], interviewers: frozenset[str],
-                limits: InputLimits) -> list[Read | None]:
+                limits: InputLimits, speakers: SpeakerMap) -> list[Read | None]:
     from pipeline.parallel import cores, map_in_order
 
     jobs = cores() if len(files) >= PARALLEL_MIN_FILES else 1
     if jobs <= 1:
         return [None] * len(files)
-    return map_in_order(_read_or_none, [(p, s, interviewers, limits) for p, s in files], jobs)
+    return map_in_order(_read_or_none,
+                        [(p, s, interviewers, limits, speakers) for p, s in files], jobs)
 
 
-def _read_or_none(task: tuple[Path, str, frozenset[str], InputLimits]) -> Read | None:
-    path, shown, interviewers, limits = task
+def _read_or_none(task: tuple[Path, str, frozenset[str], InputLimits, SpeakerMap]
+                  ) -> Read | None:
+    path, shown, interviewers, limits, speakers = task
     try:
-        return read_file(path, shown, interviewers, limits=limits)
+        return read_file(path, shown, interviewers, limits=limits, speakers=speakers)
     except Exception:  # read again by the caller, which reports it
         return None
 
@@ -248,27 +282,31 @@ Read = list[tuple[Transcript, tuple[sp.RawTurn, ...], tuple[str, ...]]]
 
 
 def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset(), *,
-              limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Read:
+              limits: InputLimits = DEFAULT_INPUT_LIMITS,
+              speakers: SpeakerMap | None = None) -> Read:
     """Read one file into one or more transcripts (a table or a .qdpx may hold several).
 
-    ``interviewers``: speaker labels to treat as the interviewer's, beyond the usual ones.
+    ``interviewers``: speaker labels to treat as the interviewer's, beyond the usual ones;
+    ``speakers``: the speakers files' rows (roles, persons and display names of labels).
     """
     data = read_bounded(path, shown, limits)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     fmt = suffix.lstrip(".")
     tid = slug(path.stem)
+    speakers = speakers or SpeakerMap()
     if suffix == ".qdpx":
         from pipeline.readers.qdpx_sources import read_project
 
         return read_project(path, shown, digest, interviewers, limits)
     if suffix in TABLE_SUFFIXES:
         frame, encoding, notes = read_table(data, shown, suffix, limits)
-        read = [
-            (Transcript(slug(f"{tid}-{key}") if key else tid, shown, fmt, encoding, digest,
-                        text, {}), turns, notes)
-            for key, text, turns in table_to_turns(frame, shown, interviewers)
-        ]
+        read: Read = []
+        for key, text, turns, meta in table_to_turns(frame, shown, interviewers):
+            this = slug(f"{tid}-{key}") if key else tid
+            named, merged = _persons(turns, this, speakers, (meta,))
+            read.append((Transcript(this, shown, fmt, encoding, digest, text, meta), named,
+                         (*notes, *merged)))
         if not read:
             raise InputFileError(shown, "the table has no rows with text",
                                  fix="Fill in the text column, one row per turn.")
@@ -277,14 +315,35 @@ def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset()
     notes = ()
     if suffix == ".docx":
         text, names = docx_to_text(data, shown, limits)
+        text = clean_layout(text).text
         encoding = "docx"
     else:
         text, encoding, notes = decode_text(data, shown, limits)
         if suffix in SUBTITLE_SUFFIXES:
             text, names = subtitles_to_text(text)
-    parsed = sp.parse_turns(text, speakers=names, interviewers=interviewers)
-    return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata),
-             parsed.turns, (*notes, *parsed.warnings))]
+        elif suffix == ".json":
+            text, names = whisper_to_text(text, shown)
+        else:
+            text = clean_layout(text).text
+    own = speakers.for_transcript(tid)
+    parsed = sp.parse_turns(text, speakers=names | {e.label for e in own},
+                            interviewers=interviewers,
+                            roles={e.label: e.role for e in own if e.role})
+    named, merged = _persons(parsed.turns, tid, speakers, parsed.sessions, parsed)
+    return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata), named,
+             (*notes, *parsed.warnings, *merged))]
+
+
+def _persons(turns: Sequence[sp.RawTurn], tid: str, speakers: SpeakerMap,
+             sessions: Sequence[dict[str, str]], parsed: sp.ParsedText | None = None
+             ) -> tuple[tuple[sp.RawTurn, ...], tuple[str, ...]]:
+    """The turns with their speakers' display names (and the roles a speakers file gives)."""
+    entries = {label_key(e.label): e for e in speakers.for_transcript(tid)}
+    turns = tuple(replace(t, role=entries[label_key(t.speaker)].role or t.role)
+                  if label_key(t.speaker) in entries else t for t in turns)
+    return resolve_persons(turns, sessions=sessions,
+                           legend=parsed.legend if parsed else None,
+                           preamble=parsed.preamble if parsed else "", speakers=entries)
 
 
 def transcripts_frame(transcripts: Sequence[Transcript], turns: Sequence[Turn]) -> pd.DataFrame:
@@ -315,7 +374,11 @@ def transcripts_frame(transcripts: Sequence[Transcript], turns: Sequence[Turn]) 
     return pd.DataFrame(rows, columns=columns)
 
 
+TURN_COLUMNS = ["transcript_id", "turn", "speaker", "display", "role", "start", "end", "text"]
+
+
 def turns_frame(turns: Sequence[Turn]) -> pd.DataFrame:
-    """The ``turns`` table. Columns: transcript_id, turn, speaker, role, start, end, text."""
-    columns = ["transcript_id", "turn", "speaker", "role", "start", "end", "text"]
-    return pd.DataFrame([t.__dict__ for t in turns], columns=columns)
+    """The ``turns`` table. Columns: transcript_id, turn, speaker (the label as written),
+    display (the person's one name), role, start, end, text."""
+    return pd.DataFrame([{**t.__dict__, "display": t.who} for t in turns],
+                        columns=TURN_COLUMNS)

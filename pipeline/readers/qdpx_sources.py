@@ -25,6 +25,7 @@ from pipeline.readers.ingest import Read, slug
 from pipeline.readers.qdpx import read_qdpx
 from pipeline.readers.qdpx_tables import source_metadata
 from pipeline.stages import speakers as sp
+from pipeline.stages.persons import resolve_persons
 from pipeline.types import Transcript
 
 DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".pdf", ".odt", ".md")
@@ -78,7 +79,12 @@ def read_project(path: Path, shown: str, digest: str, interviewers: frozenset[st
         meta = {**parsed.metadata, **case_metadata(metadata.get(source.guid, {}))}
         transcript = Transcript(source_transcript_id(source.name), f"{shown}/{source.name}",
                                 "qdpx", "qdpx", digest, text, meta)
-        read.append((transcript, parsed.turns, (*notes, *parsed.warnings)))
+        # the case names the informant, as a header would
+        sessions = [{**parsed.sessions[0], **meta}, *parsed.sessions[1:]] if parsed.sessions \
+            else [meta]
+        turns, merged = resolve_persons(parsed.turns, sessions=sessions, legend=parsed.legend,
+                                        preamble=parsed.preamble)
+        read.append((transcript, turns, (*notes, *parsed.warnings, *merged)))
         notes = ()  # the project's own warnings once, with its first source
     if not read:
         what = f"only empty text sources ({', '.join(empty)})" if empty else "no text sources"

@@ -135,7 +135,9 @@ def project_from_tables(
     default_user: str = TEMATIK_USER,
 ) -> QdaProject:
     """A project from the ``transcripts`` table (transcript_id, text; informant and
-    metadata when present) and a ``codings`` table.
+    metadata when present) and a ``codings`` table. The cases are the informants, named as
+    everywhere else (the ``display`` names of ``passages``, when given; else the header's
+    informant, else the transcript id).
 
     ``codings`` columns: ``theme`` (a theme id), and ``transcript_id`` or ``passage_id``;
     ``start``/``end`` (offsets into the transcript text; taken from ``passages`` when
@@ -143,6 +145,13 @@ def project_from_tables(
     go in the same table under their coders' names.
     """
     rows = transcripts.to_dict("records")
+    people: dict[str, list[str]] = {}  # each transcript's informants by their display names
+    if passages is not None and "display" in passages:
+        spoken = passages[passages["role"] == "informant"]
+        for tid, who in zip(spoken["transcript_id"].astype(str), spoken["display"].astype(str),
+                            strict=True):
+            if who and who not in people.setdefault(tid, []):
+                people[tid].append(who)
     sources: list[Source] = []
     cases_by_name: dict[str, tuple[dict[str, str], list[str]]] = {}
     texts: dict[str, str] = {}
@@ -152,11 +161,11 @@ def project_from_tables(
         texts[tid] = text
         sources.append(Source(guid, tid, text))
         meta = _metadata(row)
-        case = meta.get("informant") or tid
-        found = cases_by_name.setdefault(case, ({}, []))
-        for key, value in meta.items():
-            found[0].setdefault(key, value)
-        found[1].append(guid)
+        for case in people.get(tid) or [meta.get("informant") or tid]:
+            found = cases_by_name.setdefault(case, ({}, []))
+            for key, value in meta.items():
+                found[0].setdefault(key, value)
+            found[1].append(guid)
     resolved = _resolve_codings(codings, passages, default_user)
     for tid, start, end, theme, _ in resolved:
         if tid not in texts:

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar, cast
 import pandas as pd
 
 from pipeline.errors import UsageError
+from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
 MAX_SHOWN = 40
@@ -304,7 +305,12 @@ class RunTables:
         return all(n in self.tables for n in names)
 
     def table(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
+        frame = self.tables[name]
+        if name in ("passages", "turns", "theme_matrix") and "display" not in frame:
+            # a run written before display names: the label is the name
+            frame = frame.rename(columns={"speaker": "display"}) if name == "theme_matrix" \
+                else frame.assign(display=frame["speaker"])
+        return frame
 
     @property
     def has_topics(self) -> bool:
@@ -383,22 +389,24 @@ def theme_depth(run: RunTables, theme: str) -> int:
 
 
 def informants(run: RunTables) -> pd.DataFrame:
-    """One row per informant (transcript and speaker of informant passages), in passage
-    order. Columns: ``transcript_id``, ``speaker``, ``informant`` (the speaker, with the
-    transcript added when one label is used in several), ``role`` (from the transcript
-    header, "" when none), ``passages``, ``words``."""
-    columns = ["transcript_id", "speaker", "informant", "role", "passages", "words"]
+    """One row per informant (transcript and display name of informant passages), in
+    passage order. Columns: ``transcript_id``, ``display`` (the person's one name, whatever
+    labels they were written with), ``informant`` (the display name, with the transcript
+    added when one name is used in several), ``role`` (from the transcript header, "" when
+    none), ``passages``, ``words``."""
+    columns = ["transcript_id", "display", "informant", "role", "passages", "words"]
     if not run.has("passages"):
         return pd.DataFrame(columns=columns)
     p = run.table("passages")
     p = p[p["role"] == "informant"]
     if p.empty:
         return pd.DataFrame(columns=columns)
-    grouped = (p.groupby(["transcript_id", "speaker"], sort=False)
+    p = p.assign(display=display_of(p))
+    grouped = (p.groupby(["transcript_id", "display"], sort=False)
                .agg(passages=("passage_id", "size"), words=("n_words", "sum")).reset_index())
-    shared = grouped.groupby("speaker")["transcript_id"].transform("nunique")
+    shared = grouped.groupby("display")["transcript_id"].transform("nunique")
     grouped["informant"] = [f"{s} ({t})" if n > 1 else str(s) for s, t, n in zip(
-        grouped["speaker"], grouped["transcript_id"], shared, strict=True)]
+        grouped["display"], grouped["transcript_id"], shared, strict=True)]
     roles: dict[str, str] = {}
     if run.has("transcripts") and "role" in run.table("transcripts"):
         t = run.table("transcripts")
@@ -407,14 +415,25 @@ def informants(run: RunTables) -> pd.DataFrame:
     grouped["role"] = [roles.get(str(t), "") for t in grouped["transcript_id"]]
     grouped["passages"] = grouped["passages"].astype(int)
     grouped["words"] = grouped["words"].astype(int)
-    return grouped[columns].astype({"transcript_id": str, "speaker": str})
+    return grouped[columns].astype({"transcript_id": str, "display": str})
+
+
+def passage_people(run: RunTables) -> dict[str, str]:
+    """Each passage's informant as the report names them (:func:`informants`)."""
+    if not run.has("passages"):
+        return {}
+    p = run.table("passages")
+    named = {(str(a), str(b)): str(c) for a, b, c in zip(
+        *(informants(run)[c] for c in ("transcript_id", "display", "informant")), strict=True)}
+    return {str(pid): named.get((str(t), str(d)), str(d)) for pid, t, d in zip(
+        p["passage_id"], p["transcript_id"], display_of(p), strict=True)}
 
 
 def informant_passages(matrix: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Each informant's (transcript, speaker) passages, from the theme matrix."""
-    first = matrix.drop_duplicates(["transcript_id", "speaker"])
+    """Each informant's (transcript, display name) passages, from the theme matrix."""
+    first = matrix.drop_duplicates(["transcript_id", "display"])
     return {(str(a), str(b)): int(n) for a, b, n in zip(
-        first["transcript_id"], first["speaker"], first["informant_passages"], strict=True)}
+        first["transcript_id"], first["display"], first["informant_passages"], strict=True)}
 
 
 def shown_count(total: int) -> int:
@@ -442,7 +461,7 @@ def theme_prevalence(run: RunTables, lang: str = "id") -> pd.DataFrame:
     m = run.table("theme_matrix")
     if m.empty:
         return pd.DataFrame(columns=columns)
-    total = int(m.drop_duplicates(["transcript_id", "speaker"])["informant_passages"].sum())
+    total = int(m.drop_duplicates(["transcript_id", "display"])["informant_passages"].sum())
     names = theme_names(run, lang)
     rows = []
     for theme, sub in m.groupby("theme", sort=False):

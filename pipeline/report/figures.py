@@ -167,13 +167,13 @@ def theme_informant_chart(run: RunTables, lang: str = "id") -> Chart | None:
     m = run.table("theme_matrix")
     people = informants(run)
     who = {(str(a), str(b)): str(c) for a, b, c in
-           zip(people["transcript_id"], people["speaker"], people["informant"], strict=True)}
+           zip(people["transcript_id"], people["display"], people["informant"], strict=True)}
     keys = most_passages(list(dict.fromkeys(zip(m["transcript_id"].astype(str),
-                                                m["speaker"].astype(str), strict=True))),
+                                                m["display"].astype(str), strict=True))),
                          informant_passages(m))
     themes = list(dict.fromkeys(m["theme"].astype(str)))
     names = theme_names(run, lang)
-    cell = {(str(r.theme), str(r.transcript_id), str(r.speaker)): (as_float(r.share),
+    cell = {(str(r.theme), str(r.transcript_id), str(r.display)): (as_float(r.share),
                                                                      as_int(r.passages))
             for r in m.itertuples()}
     values = np.array([[cell.get((th, *k), (np.nan, 0))[0] for k in keys] for th in themes],

@@ -30,6 +30,7 @@ from pipeline.report.data import (
     most_passages,
     number,
     package_rows,
+    passage_people,
     percent,
     record,
     shown_count,
@@ -111,17 +112,17 @@ def _themes(run: RunTables, t: Mapping[str, str], lang: str,
 def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str, str]) -> Html:
     m = run.table("theme_matrix")
     people = informants(run)
-    everyone = list(dict.fromkeys(zip(m["transcript_id"].astype(str), m["speaker"].astype(str),
+    everyone = list(dict.fromkeys(zip(m["transcript_id"].astype(str), m["display"].astype(str),
                                       strict=True)))
     keys = most_passages(everyone, informant_passages(m))
     label = {(str(a), str(b)): (str(c), str(d)) for a, b, c, d in zip(
-        people["transcript_id"], people["speaker"], people["informant"], people["role"],
+        people["transcript_id"], people["display"], people["informant"], people["role"],
         strict=True)}
     top = float(m["share"].max()) if len(m) else 0.0
     head = "".join(
         f"<th>{esc(label.get(k, (k[1], ''))[0])}<br><span class=\"muted\">"
         f"{esc(label.get(k, ('', ''))[1])}</span></th>" for k in keys)
-    cells = {(str(r.theme), str(r.transcript_id), str(r.speaker)): r for r in m.itertuples()}
+    cells = {(str(r.theme), str(r.transcript_id), str(r.display)): r for r in m.itertuples()}
     rows = []
     for theme in dict.fromkeys(m["theme"].astype(str)):
         out = [f"<th>{esc(names.get(theme, theme))}</th>"]
@@ -153,8 +154,9 @@ def _quotes(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str,
             prev: pd.DataFrame) -> Html:
     codings = run.table("codings")
     passages = run.table("passages").set_index("passage_id")
-    roles = {(str(a), str(b)): str(c) for a, b, c in zip(
-        *(informants(run)[c] for c in ("transcript_id", "speaker", "role")), strict=True)}
+    people = informants(run)
+    roles = {str(a): str(c) for a, c in zip(people["informant"], people["role"], strict=True)}
+    named = passage_people(run)
     parts = []
     for theme in prev["theme"]:
         sub = codings[(codings["theme"] == theme) | codings["theme"].str.startswith(theme + ".")]
@@ -170,8 +172,9 @@ def _quotes(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str,
                 continue
             p = passages.loc[r.passage_id]
             body = marked(str(p["text"]), int(p["start"]), parse_spans(r.evidence_spans))
-            role = roles.get((str(r.transcript_id), str(r.speaker)), "")
-            who = esc(r.speaker) + (Html(f", {esc(role)}") if role else "")
+            name = named.get(str(r.passage_id), str(r.speaker))
+            role = roles.get(name, "")
+            who = esc(name) + (Html(f", {esc(role)}") if role else "")
             sub_theme = (f" · {esc(names.get(r.theme, r.theme))}" if r.theme != theme else "")
             parts.append(f"<blockquote>{body}<footer>— {who} · <code>{esc(r.passage_id)}"
                          f"</code> · {esc(t['score'])} {number(r.score, lang, 2)}{sub_theme}"
@@ -186,6 +189,7 @@ def _topics(run: RunTables, t: Mapping[str, str], lang: str,
     summary = run.table("topic_summary").sort_values("topic")
     terms = run.table("topic_terms").sort_values(["topic", "rank"])
     names = theme_names(run, lang)
+    named = passage_people(run)
     parts = [f"<h2>{esc(t['topics'])}</h2>", f"<p class=\"note\">{esc(t['topics_note'])}</p>"]
     top_terms = {as_int(k): ", ".join(str(s) for s in g["surface"].head(10))
                  for k, g in terms.groupby("topic")}
@@ -198,9 +202,9 @@ def _topics(run: RunTables, t: Mapping[str, str], lang: str,
          for r in summary.itertuples()], numeric=(0, 3, 4, 5, 6)))
     if "topic_prevalence" in charts:
         groups = run.table("topic_prevalence")
-        named = list(groups.loc[groups["by"] == "informant", "group"].unique())
+        grouped = list(groups.loc[groups["by"] == "informant", "group"].unique())
         parts += [f"<h3>{esc(t['topic_by_informant'])}</h3>",
-                  _shown_note(t, len(named)),
+                  _shown_note(t, len(grouped)),
                   figure(charts["topic_prevalence"])]
     parts.append(f"<h3>{esc(t['representative'])}</h3>")
     passages = run.table("passages").set_index("passage_id")
@@ -221,7 +225,8 @@ def _topics(run: RunTables, t: Mapping[str, str], lang: str,
                 continue
             p = passages.loc[pid]
             prob = number(probs.get((pid, k)), lang, 2)
-            parts.append(f"<blockquote>{esc(words(p['text']))}<footer>— {esc(p['speaker'])} · "
+            parts.append(f"<blockquote>{esc(words(p['text']))}<footer>— "
+                         f"{esc(named.get(pid, str(p['speaker'])))} · "
                          f"<code>{esc(pid)}</code> · {esc(t['probability'])} {prob}</footer>"
                          "</blockquote>")
     if run.has("k_report") and len(run.table("k_report")):
@@ -264,6 +269,7 @@ def _agreement(run: RunTables, t: Mapping[str, str], lang: str) -> Html | None:
     if not run.has_agreement:
         return None
     names = theme_names(run, lang)
+    named = passage_people(run)
     agreement = run.table("agreement")
     if "transcript_id" in agreement:  # character units: pooled rows only
         agreement = agreement[agreement["transcript_id"] == "*"]
@@ -305,7 +311,8 @@ def _agreement(run: RunTables, t: Mapping[str, str], lang: str) -> Html | None:
                   f"<p class=\"note\">{esc(summary)}</p>",
                   table([t["passages"], t["informant"], t["theme"], t["kind"], t["evidence"],
                          t["text"]],
-                        [[Html(f"<code>{esc(r.unit_id)}</code>"), r.speaker,
+                        [[Html(f"<code>{esc(r.unit_id)}</code>"),
+                          named.get(str(r.passage_id), str(r.speaker)),
                           names.get(str(r.theme), str(r.theme)), t.get(str(r.kind), str(r.kind)),
                           r.tematik_evidence,
                           words(r.text, 45)] for r in shown.itertuples()])]

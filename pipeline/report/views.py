@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from pipeline.agreement.compare import CompareResult
+from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
 Mark = Callable[[str], str]
@@ -85,6 +86,11 @@ def _matches(value: str, wanted: str) -> bool:
     return wanted.casefold() in value.casefold()
 
 
+def _rows(mask: list[bool], frame: pd.DataFrame) -> pd.Series:
+    """A row mask for ``frame`` (a plain empty list would select no columns)."""
+    return pd.Series(mask, index=frame.index, dtype=bool)
+
+
 def themes_view(
     codebook: Codebook,
     passages: pd.DataFrame,
@@ -109,16 +115,21 @@ def themes_view(
     if theme is not None and theme not in known and not any(
             k.startswith(theme + ".") for k in known):
         raise KeyError(theme)
-    who = passages[passages["role"] == "informant"][["transcript_id", "speaker"]]
+    informants = passages[passages["role"] == "informant"]
+    person = dict(zip(informants["passage_id"].astype(str), display_of(informants),
+                      strict=True))
+    who = informants.assign(display=display_of(informants))[["transcript_id", "display"]]
     who = who.drop_duplicates()
     if informant is not None:
-        who = who[[(_matches(s, informant) or _matches(t, informant))
-                   for t, s in zip(who["transcript_id"], who["speaker"], strict=True)]]
+        who = who[_rows([(_matches(s, informant) or _matches(t, informant))
+                         for t, s in zip(who["transcript_id"], who["display"], strict=True)],
+                        who)]
         if not len(who):
             raise LookupError(informant)
-    keep = set(zip(who["transcript_id"], who["speaker"], strict=True))
-    coded = codings[[(t, s) in keep for t, s in
-                     zip(codings["transcript_id"], codings["speaker"], strict=True)]]
+    keep = set(zip(who["transcript_id"], who["display"], strict=True))
+    coded = codings.assign(display=[person.get(str(p), "") for p in codings["passage_id"]])
+    coded = coded[_rows([(t, s) in keep for t, s in
+                         zip(coded["transcript_id"], coded["display"], strict=True)], coded)]
     lines: list[str] = []
     if theme is None:
         lines += [f"Themes ({codebook.name}, version {codebook.version}): coded passages "
@@ -126,7 +137,7 @@ def themes_view(
         rows: list[list[object]] = []
         for tid in [t.id for t in codebook.themes] + sorted(set(coded["theme"]) - set(labels)):
             sub = coded[coded["theme"] == tid]
-            people = sub[["transcript_id", "speaker"]].drop_duplicates()
+            people = sub[["transcript_id", "display"]].drop_duplicates()
             rows.append([tid, labels.get(tid, tid), len(sub), len(people)])
         lines += _table(["theme", "label", "passages", "informants"], rows)
     else:
@@ -144,7 +155,7 @@ def themes_view(
         texts = dict(zip(passages["passage_id"], passages["text"], strict=True))
         starts = dict(zip(passages["passage_id"], passages["start"], strict=True))
         for pid, speaker, th, score, probability, method in zip(
-                top["passage_id"], top["speaker"], top["theme"], top["score"],
+                top["passage_id"], top["display"], top["theme"], top["score"],
                 top["probability"], top["method"], strict=True):
             prob = "" if pd.isna(probability) else f", p {float(probability):.2f}"
             lines.append(f"[{pid}] {speaker} · {th} · score {float(score):.2f}{prob} · "
@@ -154,12 +165,14 @@ def themes_view(
             lines.append("")
     lines += ["", "Theme x informant: coded passages (share of the informant's passages); a "
               "parent theme counts passages coded with it or any of its sub-themes"]
-    mat = matrix[[(t, s) in keep for t, s in
-                  zip(matrix["transcript_id"], matrix["speaker"], strict=True)]]
+    if "display" not in matrix:  # a run written before display names
+        matrix = matrix.rename(columns={"speaker": "display"})
+    mat = matrix[_rows([(t, s) in keep for t, s in
+                        zip(matrix["transcript_id"], matrix["display"], strict=True)], matrix)]
     if theme is not None:
         mat = mat[(mat["theme"] == theme) | mat["theme"].str.startswith(theme + ".")]
-    people = list(dict.fromkeys(zip(mat["transcript_id"], mat["speaker"], strict=True)))
-    cell = {(r.theme, r.transcript_id, r.speaker): f"{r.passages} ({r.share:.0%})"
+    people = list(dict.fromkeys(zip(mat["transcript_id"], mat["display"], strict=True)))
+    cell = {(r.theme, r.transcript_id, r.display): f"{r.passages} ({r.share:.0%})"
             for r in mat.itertuples()}
     grid: list[list[object]] = [[t] + [cell.get((t, tid, sp), "") for tid, sp in people]
                                 for t in dict.fromkeys(mat["theme"])]

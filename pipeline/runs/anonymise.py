@@ -24,8 +24,8 @@ from pipeline.config import RunConfig
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.runs import rundir
 from pipeline.stages.anonymise import Anonymised, anonymise
-from pipeline.stages.pseudonyms import Key
 from pipeline.stages.normalise import Normaliser
+from pipeline.stages.pseudonyms import Key
 from pipeline.types import Corpus, Transcript, Turn
 
 
@@ -92,7 +92,8 @@ def stored_corpus(transcripts: pd.DataFrame, turns: pd.DataFrame) -> Corpus:
     said = tuple(
         Turn(str(r["transcript_id"]), int(r["turn"]), str(r["speaker"]), str(r["role"]),
              int(r["start"]), int(r["end"]),
-             texts[str(r["transcript_id"])][int(r["start"]):int(r["end"])])
+             texts[str(r["transcript_id"])][int(r["start"]):int(r["end"])],
+             str(r.get("display") or ""))
         for r in turns.to_dict("records"))
     return Corpus(found, said)
 

@@ -77,7 +77,8 @@ def record_refit(new_run: Path, run_dir: Path) -> pd.DataFrame | None:
     into the new run and note RUN in its manifest. None when either run has no topics."""
     new_run, run_dir = Path(new_run), Path(run_dir)
     manifest = rundir.open_run(new_run)
-    refit: dict[str, object] = {"run": str(run_dir), "manifest_sha256": rundir.manifest_sha256(run_dir)}
+    refit: dict[str, object] = {"run": str(run_dir),
+                                "manifest_sha256": rundir.manifest_sha256(run_dir)}
     manifest["refit_from"] = refit
     table = None
     if rundir.has_table(new_run, "topic_terms") and rundir.has_table(run_dir, "topic_terms"):

@@ -18,16 +18,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import cast
 
-import pandas as pd
-
-from pipeline.readers.codebook import load_codebook
+from pipeline.parallel import can_fork, cores, map_shared
+from pipeline.report.data import RunTables, labels
 from pipeline.report.figures import NAMES as FIGURE_NAMES
 from pipeline.report.figures import TITLE_KEYS, Chart, draw_chart, make_charts
-from pipeline.runs import rundir
-from pipeline.parallel import can_fork, cores, map_shared
 from pipeline.report.html import render_report
-from pipeline.report.data import RunTables, labels
 from pipeline.report.workbook import Book, sheets, workbook_bytes
+from pipeline.runs import rundir
 from pipeline.types import Codebook
 
 REPORT_TABLES = ("transcripts", "passages", "codings", "evidence", "theme_matrix",

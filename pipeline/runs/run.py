@@ -30,6 +30,7 @@ from pipeline.parallel import one_thread_numerics
 from pipeline.readers.codebook import codebook_yaml, load_codebook
 from pipeline.readers.ingest import find_files, turns_frame
 from pipeline.readers.manual import read_coded
+from pipeline.readers.speakers_file import read_speakers
 from pipeline.report.data import labels
 from pipeline.resources import DEFAULT_CODEBOOK
 from pipeline.runs import rundir
@@ -134,6 +135,8 @@ def run(
     # Fail on a bad path or codebook before anything is written.
     files, found_warnings = (find_files([Path(p) for p in inputs]) if corpus is None
                              else ([], []))
+    if corpus is None:
+        read_speakers(config.speakers)  # a bad speakers file fails before anything is written
     codebook = read_codebook(config.codebook)
     coded = (read_coded(config.train, text_column=config.train_text_column,
                         code_column=config.train_code_column,
@@ -184,7 +187,7 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
                            coded=coded, stage=stages, after_coding=write)
         topics_info = _topics_entry(analysis, config, work, result, stages)
         passages, tokens, codings = analysis.passages, analysis.tokens, analysis.codings
-        informants = {(t.transcript_id, t.speaker) for t in analysis.corpus.turns
+        informants = {(t.transcript_id, t.who) for t in analysis.corpus.turns
                       if t.role == INFORMANT}
         result.counts.update(
             transcripts=len(analysis.corpus.transcripts),
@@ -220,6 +223,8 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
                          "themes": [t.id for t in codebook.themes]},
             "packages": versions(),
             "inputs": input_records(analysis.corpus.transcripts),
+            "speakers": [{"path": str(p), "sha256": hashlib.sha256(Path(p).read_bytes())
+                          .hexdigest()} for p in config.speakers if Path(p).is_file()],
             "skipped": result.skipped,
             "warnings": result.warnings,
             "counts": result.counts,

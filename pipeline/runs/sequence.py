@@ -24,6 +24,7 @@ import pandas as pd
 
 from pipeline.config import RunConfig
 from pipeline.readers.ingest import read_files, transcripts_frame
+from pipeline.readers.speakers_file import read_speakers
 from pipeline.resources import Lexicon, load_lexicon
 from pipeline.runs.anonymise import anonymise_corpus
 from pipeline.stages.anonymise import Anonymised
@@ -113,7 +114,8 @@ def analyse(
         with stage("ingest"):
             corpus = read_files(files, found_warnings,
                                 interviewer_labels=config.interviewer_labels,
-                                limits=config.limits)  # hostile: limits
+                                limits=config.limits,  # hostile: limits
+                                speakers=read_speakers(config.speakers))
     lexicon = load_lexicon(config.models_dir)
     normaliser = Normaliser(lexicon)
     anonymised = None

@@ -5,8 +5,9 @@ downstream points into the pseudonymised text. Pure: no files, no logging of tex
 
 What is replaced (docs/privacy.md):
 
-- people tematik knows: speakers whose label is a name (``Pak Eko:``, ``Budi Santoso:``,
-  ``TK:`` defined as ``TK = Teguh Kurniawan``), names in header blocks and YAML front
+- people tematik knows: speakers whose label or display name is a name (``Pak Eko:``,
+  ``Budi Santoso:``, ``TK:`` defined as ``TK = Teguh Kurniawan``, a speakers file's display
+  names), names in header blocks and YAML front
   matter (``Nama:``, ``Informan:``, ``Pewawancara:``, ``informant:`` ...). Each gets a
   pseudonym, ``Informan A``, ``Informan B`` ... or ``Pewawancara 1`` ..., the same in every
   transcript when the normalised name is the same (case, honorifics and degrees such as
@@ -320,9 +321,10 @@ def anonymise(
                 # a one-word address (a town) is left in the text: places are kept
                 literals[str(value).strip()] = (PLACEHOLDERS[kind], kind, str(value).strip())
         for turn in by_tid.get(tr.transcript_id, []):
-            label = label_person(turn.speaker, is_word)
-            if label is not None and name_key(label):
-                seen.append((name_key(label), turn.role, tr.transcript_id, label))
+            for written in dict.fromkeys((turn.speaker, turn.display)):  # label, display name
+                label = label_person(written, is_word) if written else None
+                if label is not None and name_key(label):
+                    seen.append((name_key(label), turn.role, tr.transcript_id, label))
     taken = {t.speaker.lower() for t in turns}
     registry = Registry()
     registry.build(seen, taken)
@@ -373,6 +375,14 @@ def anonymise(
         raw = label_person(turn.speaker, is_word)
         return registry.by_key.get((name_key(raw), turn.transcript_id)) if raw else None
 
+    def display_name(turn: Turn, tid: str) -> str:
+        """The turn's display name, pseudonymised ("": the same as its label)."""
+        if not turn.display or turn.display == turn.speaker:
+            return ""
+        raw = label_person(turn.display, is_word)
+        who = registry.by_key.get((name_key(raw), tid)) if raw else None
+        return who.pseudonym if who else scrub(turn.display, tid)[0]
+
     def scrub(text: str, tid: str | None = None, label_spans: Sequence[_Span] = (),
               record: bool = False) -> tuple[str, Callable[[int, bool], int]]:
         chosen = _select([*label_spans, *redactor.spans(text, tid)])
@@ -415,7 +425,7 @@ def anonymise(
             who = speaker_person(turn)
             speaker = who.pseudonym if who else scrub(turn.speaker, tid)[0]
             new_turns.append(Turn(new_id, turn.turn, speaker, turn.role, start, end,
-                                  text[start:end]))
+                                  text[start:end], display_name(turn, tid)))
 
     # 5. the key, and a scrubber for everything else that is written or printed
     entries = [KeyEntry(p.role, max(p.names, key=len), p.pseudonym,

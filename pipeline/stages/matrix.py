@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
 _SENTENCE_RE = re.compile(r"[^.?!…\n]+[.?!…]*")
@@ -63,22 +64,28 @@ def theme_rollup(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                         columns=["passage_id", "theme", "score", "direct"])
 
 
+MATRIX_COLUMNS = ["theme", "transcript_id", "display", "passages", "informant_passages",
+                  "share", "best_passage_id", "best_quote"]
+
+
 def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.DataFrame,
                  codebook: Codebook) -> pd.DataFrame:
     """The theme x informant matrix (Miles & Huberman's display), long form.
 
-    Columns: theme, transcript_id, speaker, passages (the informant's passages coded with the
-    theme or one of its sub-themes), informant_passages (all their passages), share, and
+    Columns: theme, transcript_id, display (the informant: every label of one person counts
+    together), passages (the informant's passages coded with the theme or one of its
+    sub-themes), informant_passages (all their passages), share, and
     best_passage_id / best_quote (the highest-scoring coded passage and its sentence with
     the most evidence). One row per theme of the codebook (plus themes only the supervised
     coder knows) and informant, zero rows included, in codebook and transcript order.
     """
     informants = passages[passages["role"] == "informant"]
-    pairs = informants[["transcript_id", "speaker"]].astype(str)
+    informants = informants.assign(display=display_of(informants))
+    pairs = informants[["transcript_id", "display"]].astype(str)
     totals = [(t, s, int(n)) for (t, s), n in
-              Counter(zip(pairs["transcript_id"], pairs["speaker"], strict=True)).items()]
+              Counter(zip(pairs["transcript_id"], pairs["display"], strict=True)).items()]
     rolled = theme_rollup(codings, codebook).merge(
-        informants[["passage_id", "transcript_id", "speaker", "start", "text"]],
+        informants[["passage_id", "transcript_id", "display", "start", "text"]],
         on="passage_id")
     themes = [t.id for t in codebook.themes]
     themes += sorted(set(rolled["theme"]) - set(themes))
@@ -90,11 +97,11 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
     for theme in themes:
         sub = rolled[rolled["theme"] == theme]
         best = (sub.sort_values(["score", "passage_id"], ascending=[False, True], kind="stable")
-                .drop_duplicates(["transcript_id", "speaker"]))
+                .drop_duplicates(["transcript_id", "display"]))
         by_who = {(str(t), str(s)): (str(p), str(x), int(o)) for t, s, p, x, o in zip(
-            best["transcript_id"], best["speaker"], best["passage_id"], best["text"],
+            best["transcript_id"], best["display"], best["passage_id"], best["text"],
             best["start"], strict=True)}
-        counts = Counter(zip(sub["transcript_id"].astype(str), sub["speaker"].astype(str),
+        counts = Counter(zip(sub["transcript_id"].astype(str), sub["display"].astype(str),
                              strict=True))
         for tid, speaker, total in totals:
             n = counts.get((tid, speaker), 0)
@@ -107,9 +114,7 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
                     span for t, span in by_passage[pid] if t.startswith(theme + ".")])
             rows.append((theme, tid, speaker, n, int(total), round(n / total, 4) if total else
                          0.0, pid, quote))
-    return pd.DataFrame(rows, columns=["theme", "transcript_id", "speaker", "passages",
-                                       "informant_passages", "share", "best_passage_id",
-                                       "best_quote"])
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
 
 
 def _spans_by_passage(evidence: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int]]]:
@@ -128,7 +133,7 @@ def cooccurrence(codings: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     if not len(codings):
         return pd.DataFrame(columns=["theme_a", "theme_b", "passages", "informants", "jaccard"])
     who = dict(zip(passages["passage_id"].astype(str),  # a dict, not .loc per passage
-                   zip(passages["transcript_id"], passages["speaker"], strict=True),
+                   zip(passages["transcript_id"], display_of(passages), strict=True),
                    strict=True))
     by_theme: dict[str, set[str]] = {}
     for pid, theme in zip(codings["passage_id"], codings["theme"], strict=True):

@@ -1,7 +1,9 @@
 """Segment: informant turns into passages, the unit every later stage codes.
 
-A passage is an informant answer (one turn, or consecutive turns of the same speaker with
-nothing but whitespace between them) carrying the interviewer question that preceded it.
+A passage is an informant answer (one turn, or consecutive turns of the same person with
+nothing but whitespace between them: ``Turn.display``, so two labels of one person, such as a
+diarizer's ``SPEAKER_00`` and ``SPEAKER_03``, answer together) carrying the interviewer
+question that preceded it.
 Long answers are split at sentence boundaries into windows of about ``window_words`` words.
 Offsets index the transcript's source text: ``text == transcript.text[start:end]``.
 """
@@ -25,8 +27,8 @@ SENTENCE_END_RE = re.compile(r"[.?!…]+[\"”’')\]]*(?=\s)|\n\s*\n")
 EMPTY_PARTICLES = frozenset("lah gitu gini begitu begini kok oke ok sip ya iya yah".split())
 
 PASSAGE_COLUMNS = [
-    "passage_id", "transcript_id", "speaker", "role", "start", "end", "text", "question",
-    "turn_first", "turn_last", "window", "n_words",
+    "passage_id", "transcript_id", "speaker", "display", "role", "start", "end", "text",
+    "question", "turn_first", "turn_last", "window", "n_words",
 ]
 
 
@@ -70,7 +72,7 @@ def _groups(text: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
         asked = " ".join(" ".join(question).split()) if question else asked
         question = []
         if group and (
-            group[-1].speaker != turn.speaker or text[group[-1].end : turn.start].strip()
+            group[-1].who != turn.who or text[group[-1].end : turn.start].strip()
         ):
             yield asked, group
             group = []
@@ -106,6 +108,7 @@ def _segment_one(
                 turn_last=group[-1].turn,
                 window=window,
                 n_words=len(words),
+                display=group[0].who,
             ))
     return out
 
@@ -158,6 +161,16 @@ def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = 
     offsets index the text itself."""
     return Passage(passage_id, transcript_id, speaker, INFORMANT, 0, len(text), text, "", 0, 0,
                    0, len(text.split()))
+
+
+def display_of(frame: pd.DataFrame) -> pd.Series:
+    """Each row's person: its ``display`` name, or its ``speaker`` label where a table has
+    no display names (one written before they existed) or the cell is empty."""
+    speaker = frame["speaker"].fillna("").astype(str)
+    if "display" not in frame:
+        return speaker
+    display = frame["display"].fillna("").astype(str)
+    return display.where(display != "", speaker)
 
 
 def passages_frame(passages: Sequence[Passage]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ are modelled; a token counts by its ``term``) and returns a :class:`TopicsResult
 fitted :class:`~pipeline.stages.topicmodels.TopicModel` and five tables (columns below). Topics are
 numbered from 1; seeded topics (one per codebook theme found in the text) come first.
 
-Choosing K (``k="auto"``): for each K in 3..15 (fewer for a small corpus), the fast model
+Choosing K (``k="auto"``): for each K in 3..15 (at most one topic per 4 passages), the fast model
 (NMF on TF-IDF, on at most :data:`SELECT_SAMPLE` passages) is scored with NPMI coherence
 and its stability across seeds; the K with the best ``c_npmi + 0.25 * stability`` among
 those where every topic leads at least one passage is chosen, and the final model is fitted
@@ -34,12 +34,16 @@ from pipeline.config import (
     PASSAGES_PER_TOPIC,
     SCORE_TOL,
     SELECT_SAMPLE,
+    SMALL_CORPUS,
+    STABILITY_FITS,
+    STABILITY_FITS_SMALL,
     STABILITY_WEIGHT,
     k_score,
 )
 from pipeline.errors import TematikError, UsageError
 from pipeline.parallel import cores, map_shared
 from pipeline.stages.normalise import ENDING_CLITICS
+from pipeline.stages.segment import display_of
 from pipeline.stages.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
@@ -124,7 +128,7 @@ def informant_docs(passages: pd.DataFrame, tokens: pd.DataFrame) -> tuple[list[s
     terms = keep["term"].tolist()
     starts: list[int] = (np.flatnonzero(np.r_[True, pids[1:] != pids[:-1]]).tolist()
                          if len(pids) else [])
-    ends = [*starts[1:], len(pids)]
+    ends = [*starts[1:], len(pids)] if starts else []
     grouped = {pids[a]: terms[a:b] for a, b in zip(starts, ends, strict=True)}
     return ids, [grouped.get(pid, []) for pid in ids]
 
@@ -197,7 +201,8 @@ def _check_size(docs: Sequence[Sequence[str]], vocabulary: int | None = None) ->
 
 
 def candidate_ks(n_docs: int, n_seeded: int = 0) -> list[int]:
-    """3..15, capped at one topic per 8 passages; always above the number of seeded topics."""
+    """3..15, capped at one topic per :data:`PASSAGES_PER_TOPIC` (4) passages (30 passages
+    allow K up to 7); always above the number of seeded topics."""
     high = max(2, min(K_RANGE[1], n_docs // PASSAGES_PER_TOPIC))
     low = min(K_RANGE[0], high)
     return list(range(max(low, n_seeded + 1), max(high, n_seeded + 1) + 1))
@@ -214,8 +219,9 @@ def score_k(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Seque
     main = NmfTopics(k, random_state=seed, tol=SCORE_TOL).fit(x)
     tops = top_terms(main.components_, terms, N_TOP)
     npmi, umass = coherence(tops, docs)
+    fits = STABILITY_FITS_SMALL if len(docs) < SMALL_CORPUS else STABILITY_FITS
     others = [top_terms(NmfTopics(k, random_state=seed + i, init="random", tol=SCORE_TOL)
-                        .fit(x).components_, terms, N_TOP) for i in (1, 2)]
+                        .fit(x).components_, terms, N_TOP) for i in range(1, fits + 1)]
     dominant = np.bincount(main.transform(x).argmax(axis=1), minlength=k)
     return {"k": k, "c_npmi": float(np.mean(npmi)), "u_mass": float(np.mean(umass)),
             "stability": float(np.mean([stability(tops, o) for o in others])),
@@ -321,6 +327,10 @@ def fit_topics(
         sub, sub_docs = counts[sample], [merged[i] for i in sample]
         rows = _score_ks(sub, sub_docs, vocabulary.terms_, ks, seed)
         k, report = choose_k(rows, f"{len(sample)} of {len(docs)} passages")
+        if k == ks[-1] < K_RANGE[1]:
+            notes.append(f"auto K chose K={k}, the most topics {len(docs)} passages support "
+                         f"(one per {PASSAGES_PER_TOPIC}): the text may hold more; more "
+                         "interviews would tell")
     if len(themes) >= k:
         notes.append(f"{len(themes) - k + 1} codebook theme(s) not seeded (K={k}): "
                      + ", ".join(themes[k - 1:]))
@@ -426,16 +436,18 @@ def _tables(model: TopicModel, ids: list[str], docs: list[list[str]], merged: li
 def passage_groups(passages: pd.DataFrame, transcripts: pd.DataFrame | None,
                    by: str) -> pd.Series:
     """The group of each passage (indexed by passage_id) under ``by``: ``informant`` (the
-    speaker; qualified by transcript when one label is used in several), ``transcript``,
+    speaker's display name; qualified by transcript when one name is used in several),
+    ``transcript``,
     ``role`` (the informant's position from the transcript header), or any transcript
     column or header field (``unit``, ``date``, ``masa kerja``...)."""
     p = passages.set_index("passage_id")
     if by == "transcript":
         return p["transcript_id"].astype(str)
     if by == "informant":
-        shared = p.groupby("speaker")["transcript_id"].nunique()
-        many = p["speaker"].map(shared) > 1
-        return p["speaker"].where(~many, p["speaker"] + " (" + p["transcript_id"] + ")")
+        who = display_of(p)
+        shared = p["transcript_id"].groupby(who).nunique()
+        many = who.map(shared) > 1
+        return who.where(~many, who + " (" + p["transcript_id"].astype(str) + ")")
     if transcripts is None:
         raise UsageError(f"cannot group passages by {by!r} without the transcripts table",
                          fix="Pass transcripts=, or group by informant or transcript.")

@@ -73,8 +73,38 @@ def test_check_reports_each_problem_with_its_line(tmp_path: Path) -> None:
                for line, _, msg in found)
     assert any(line == 11 and "parent 'kinerja', which is not in the codebook" in msg
                for line, _, msg in found)
-    assert any("'pelayanan'" in msg and "its stem is 'layan'" in msg for _, _, msg in found)
+    assert any("'pelayanan'" in msg and "stems it to 'layan'" in msg for _, _, msg in found)
     assert any("'...'" in msg and "stems to nothing" in msg for _, _, msg in found)
+
+
+TITLES = """\
+name: uji
+version: 1
+language: id
+description: tes
+idioms: [hafal di luar kepala]
+themes:
+  - id: kepemimpinan
+    label: {id: Kepemimpinan, en: Leadership}
+    keywords: [teladan, kabag, lurah, pengalaman]
+    exact: [keteladanan, arah]
+    support: [beliau, pimpinan kami]
+    phrases: [turun langsung]
+"""
+
+
+def test_check_flags_titles_and_never_advises_a_stem(tmp_path: Path) -> None:
+    problems = check_file(write(tmp_path / "uji.yaml", TITLES))
+    messages = [p.message for p in problems]
+    assert sum("is a title or role" in m for m in messages) == 2  # kabag, lurah
+    assert any("exact word 'arah'" in m and "base form" in m for m in messages)
+    assert not any("keteladanan" in m for m in messages)  # declared exact: no warning
+    # a stem matches every word that shares it (pengalaman and alam, pengumuman and umum):
+    # the check names the stem but never tells the researcher to write it
+    assert not any(m.startswith("keyword") and "write '" in m for m in messages)
+    book = load_codebook(tmp_path / "uji.yaml")
+    assert book.idioms == ("hafal di luar kepala",)
+    assert book.theme("kepemimpinan").support == ("beliau", "pimpinan kami")
 
 
 def test_overlaps_between_unrelated_themes_are_warned(tmp_path: Path) -> None:

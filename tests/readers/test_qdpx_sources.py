@@ -114,6 +114,12 @@ def test_run_on_a_project_then_compare_places_its_codings(tmp_path: Path) -> Non
     assert sari["source"] == f"{project}/Wawancara Bu Sari.docx"
     passages = pd.read_parquet(out / "passages.parquet")
     assert set(passages["transcript_id"]) == {"wawancara-bu-sari", "wawancara-pak-eko"}
+    # the case names the informant labelled I:, as everywhere in the run
+    assert set(zip(passages["speaker"], passages["display"], strict=True)) == {
+        ("I", "Bu Sari"), ("Pak Eko", "Pak Eko")}
+    # the case names the informant labelled I:, as everywhere in the run
+    assert set(zip(passages["speaker"], passages["display"], strict=True)) == {
+        ("I", "Bu Sari"), ("Pak Eko", "Pak Eko")}
 
     compared = runner.invoke(main, ["compare", str(out), str(project), "--resamples", "0"])
     assert compared.exit_code == 0, compared.output

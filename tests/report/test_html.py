@@ -198,7 +198,7 @@ def test_best_quotes_mark_the_evidence_and_name_the_informant(sample_run: Path) 
         words = mark.casefold()
         assert words in evidence or any(words in e or e in words for e in evidence), mark
     quotes = re.findall(r"<blockquote>.*?</blockquote>", themes)
-    speakers = set(pd.read_parquet(sample_run / "passages.parquet")["speaker"])
+    speakers = set(pd.read_parquet(sample_run / "passages.parquet")["display"])
     assert quotes and all(any(s in q for s in speakers) for q in quotes)
     assert "Bapak Drs. H. Ahmad Rasyid, M.Si., Kepala Bagian Umum" in themes
 
@@ -223,15 +223,15 @@ def test_a_large_run_shows_the_informants_with_most_passages(
     page = render_report(tables, charts={})
     matrix = page.split("<table class=\"matrix\">")[1].split("</table>")[0]
     m = pd.read_parquet(sample_run / "theme_matrix.parquet")
-    per_informant = m.drop_duplicates(["transcript_id", "speaker"])
+    per_informant = m.drop_duplicates(["transcript_id", "display"])
     assert len(per_informant) > 3
     most = per_informant.nlargest(3, "informant_passages", keep="first")
     least = per_informant.nsmallest(1, "informant_passages").iloc[0]
     head = matrix.split("</thead>")[0]
     assert head.count("<th>") == 1 + 3
-    for speaker in most["speaker"]:
+    for speaker in most["display"]:
         assert f"<th>{html.escape(speaker)}<br>" in head
-    assert f"<th>{html.escape(least.speaker)}<br>" not in head
+    assert f"<th>{html.escape(least.display)}<br>" not in head
     assert ID["shown_informants"].format(shown=3, total=len(per_informant)) in page
     chart = MAKERS["theme_informant"](tables, "id")
     assert chart is not None and chart.png.startswith(b"\x89PNG")

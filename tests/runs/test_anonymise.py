@@ -1,26 +1,22 @@
 """Anonymised runs: no name anywhere in the run, the key outside it, tematik anonymise, apply."""
 
 from __future__ import annotations
+
 import csv
 import io
 import logging
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from pipeline.cli import main
-from pipeline.readers.ingest import ingest
-from pipeline.resources import Lexicon
-from pipeline.runs.anonymise import word_test
-from pipeline.stages.anonymise import anonymise
-from pipeline.stages.names import label_person, name_key
-from pipeline.stages.normalise import Normaliser
-from tests.conftest import ROOT, write
 
+from pipeline.cli import main
+from tests.conftest import ROOT, write
 
 HEADER_TXT = """\
 Nama: Drs. Budi Santoso, M.Si.

@@ -1,15 +1,18 @@
 """tematik apply: new transcripts into a finished analysis, without refitting."""
 
 from __future__ import annotations
+
 import hashlib
 import json
 import os
 import shutil
 import socket
 from pathlib import Path
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError

@@ -1,27 +1,13 @@
 """tematik code: a sheet of texts coded without a run."""
 
 from __future__ import annotations
-import json
+
 from pathlib import Path
+
 import pandas as pd
-import pytest
 from click.testing import CliRunner
+
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, EXCERPT_FALLBACK, RunConfig
-from pipeline.readers.codebook import load_codebook
-from pipeline.runs.run import run
-from pipeline.runs.rundir import load_supervised
-from pipeline.stages.matrix import best_quote, cooccurrence, theme_matrix
-from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.segment import passages_frame
-from pipeline.stages.supervised import fit_coder
-from pipeline.stages.themes import (
-    DictionaryCoder,
-    code_passages,
-    codings_frame,
-    trusted_themes,
-)
-from pipeline.types import Codebook, Passage
 from tests.conftest import write
 
 

@@ -1,24 +1,17 @@
 """tematik compare: the command, its files, a .qdpx manual coding, the learning curve."""
 
 from __future__ import annotations
-import json
-import shutil
+
 from pathlib import Path
-import numpy as np
+
 import pandas as pd
-import pytest
 from click.testing import CliRunner
-from sklearn.metrics import cohen_kappa_score
+
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.readers.codebook import load_codebook
-from pipeline.readers.qdpx import read_qdpx
-from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
+from pipeline.config import DEFAULT_CORPUS
 from pipeline.runs.compare import compare_run
 from pipeline.runs.export import export_run
-from pipeline.runs.run import run
 from tests.conftest import write
-
 
 MANUAL = DEFAULT_CORPUS / "_coding_manual.csv"
 

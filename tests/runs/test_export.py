@@ -1,51 +1,20 @@
-"""tematik report and tematik export: a finished run's report rewritten, the run as a REFI-QDA project."""
+"""tematik report and tematik export: a finished run's report rewritten, the run as a
+REFI-QDA project."""
 
 from __future__ import annotations
 
-import base64
-import html
-import json
-import os
-import re
-import shutil
-import signal
-import subprocess
-import time
-import zipfile
-from html.parser import HTMLParser
-from pathlib import Path
-import pandas as pd
-import pytest
-from click.testing import CliRunner
-from openpyxl import load_workbook
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.report import data as reportdata
-from pipeline.report.data import EN, ID, RunTables
-from pipeline.report.figures import MAKERS, NAMES
-from pipeline.report.html import SECTIONS, render_report
-from pipeline.report.workbook import workbook_bytes
-from pipeline.runs.compare import compare_run
-from pipeline.runs.reportfiles import begin_workbook, load_run_tables
-from pipeline.runs.run import run
-from tests.conftest import write
-import json
 import shutil
 from pathlib import Path
-import numpy as np
+
 import pandas as pd
-import pytest
 from click.testing import CliRunner
-from sklearn.metrics import cohen_kappa_score
+
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.config import DEFAULT_CORPUS
 from pipeline.readers.codebook import load_codebook
 from pipeline.readers.qdpx import read_qdpx
 from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
 from pipeline.runs.compare import compare_run
-from pipeline.runs.export import export_run
-from pipeline.runs.run import run
-from tests.conftest import write
 
 
 def test_tematik_report_rewrites_the_same_bytes(sample_run: Path, tmp_path: Path) -> None:

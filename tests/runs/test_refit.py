@@ -1,22 +1,14 @@
 """tematik run --from RUN: a deliberate refit with RUN's settings, and how far the topics moved."""
 
 from __future__ import annotations
-import hashlib
+
 import json
-import os
-import shutil
-import socket
 from pathlib import Path
+
 import pandas as pd
-import pytest
 from click.testing import CliRunner
+
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError
-from pipeline.runs.apply import apply_run
-from pipeline.runs.run import run
-from pipeline.runs.rundir import lock_path
-from tests.conftest import write
 
 
 def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(

@@ -1,43 +1,21 @@
-"""The report files of a run: report.html, workbook.xlsx and figures/, made beside the run (the workbook in a worker)."""
+"""The report files of a run: report.html, workbook.xlsx and figures/, made beside the run
+(the workbook in a worker)."""
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 import os
 import re
-import shutil
 import signal
-import subprocess
 import time
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
-import pandas as pd
+
 import pytest
-from click.testing import CliRunner
-from openpyxl import load_workbook
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.report import data as reportdata
-from pipeline.report.data import EN, ID, RunTables
-from pipeline.report.figures import MAKERS, NAMES
-from pipeline.report.html import SECTIONS, render_report
-from pipeline.report.workbook import workbook_bytes
-from pipeline.runs.compare import compare_run
-from pipeline.runs.reportfiles import begin_workbook, load_run_tables
+
+from pipeline.report.figures import NAMES
+from pipeline.runs.reportfiles import begin_workbook
 from pipeline.runs.run import run
-from tests.conftest import write
-import hashlib
-import json
-from pathlib import Path
-import pandas as pd
-import pytest
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError
-from pipeline.runs.run import run
-from pipeline.runs.rundir import MARKER
 from tests.conftest import write
 
 

@@ -2,83 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import html
-import json
-import os
-import re
-import shutil
-import signal
-import subprocess
-import time
-import zipfile
-from html.parser import HTMLParser
-from pathlib import Path
-import pandas as pd
-import pytest
-from click.testing import CliRunner
-from openpyxl import load_workbook
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.report import data as reportdata
-from pipeline.report.data import EN, ID, RunTables
-from pipeline.report.figures import MAKERS, NAMES
-from pipeline.report.html import SECTIONS, render_report
-from pipeline.report.workbook import workbook_bytes
-from pipeline.runs.compare import compare_run
-from pipeline.runs.reportfiles import begin_workbook, load_run_tables
-from pipeline.runs.run import run
-from tests.conftest import write
 import hashlib
 import json
 from pathlib import Path
-import pandas as pd
-import pytest
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError
-from pipeline.runs.run import run
-from pipeline.runs.rundir import MARKER
-from tests.conftest import write
-import json
-import shutil
-from pathlib import Path
-import numpy as np
-import pandas as pd
-import pytest
-from click.testing import CliRunner
-from sklearn.metrics import cohen_kappa_score
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.readers.codebook import load_codebook
-from pipeline.readers.qdpx import read_qdpx
-from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
-from pipeline.runs.compare import compare_run
-from pipeline.runs.export import export_run
-from pipeline.runs.run import run
-from tests.conftest import write
-import json
-from pathlib import Path
-import pandas as pd
-import pytest
-from click.testing import CliRunner
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, EXCERPT_FALLBACK, RunConfig
-from pipeline.readers.codebook import load_codebook
-from pipeline.runs.run import run
-from pipeline.runs.rundir import load_supervised
-from pipeline.stages.matrix import best_quote, cooccurrence, theme_matrix
-from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.segment import passages_frame
-from pipeline.stages.supervised import fit_coder
-from pipeline.stages.themes import (
-    DictionaryCoder,
-    code_passages,
-    codings_frame,
-    trusted_themes,
-)
-from pipeline.types import Codebook, Passage
-from tests.conftest import write
 
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.readers.codebook import load_codebook
+from pipeline.runs.run import run
+from pipeline.runs.rundir import MARKER, load_supervised
+from tests.conftest import write
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -160,8 +97,8 @@ def test_passages_csv_opens_in_excel_as_utf8(sample_run: Path) -> None:
     raw = (sample_run / "passages.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(sample_run / "passages.csv", encoding="utf-8-sig")
-    assert list(frame.columns[:8]) == ["passage_id", "transcript_id", "speaker", "role",
-                                       "start", "end", "text", "question"]
+    assert list(frame.columns[:9]) == ["passage_id", "transcript_id", "speaker", "display",
+                                       "role", "start", "end", "text", "question"]
 
 
 def test_same_inputs_give_byte_identical_tables(sample_run: Path, tmp_path: Path) -> None:
@@ -254,3 +191,32 @@ def test_run_trains_saves_and_reloads_the_supervised_coder(tmp_path: Path) -> No
     assert set(terms["theme"]) == set(coder.classes_)
     cv = pd.read_parquet(out / "supervised_cv.parquet")
     assert {"micro", "macro"} <= set(cv["theme"])
+
+
+@pytest.mark.parametrize("anonymise", [False, True])
+def test_one_interview_and_one_passage_run_to_a_report(tmp_path: Path, anonymise: bool) -> None:
+    # A single interview (the sample's 06) and a one-answer transcript whose only words are
+    # not modelled: no traceback anywhere, too little text for topics is a message.
+    for folder, text in (
+            ("one", (DEFAULT_CORPUS / "06-warga-kepala-desa.txt").read_text(encoding="utf-8")),
+            ("tiny", "P: Gimana kabarnya, Pak Joko?\nI: Baik.\n")):
+        src = write(tmp_path / folder / "wawancara.txt", text)
+        out = tmp_path / f"{folder}-run"
+        args = ["run", str(src.parent), "--out", str(out)] + (["--anonymise"] if anonymise
+                                                            else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output and "no topic model: too little text" in \
+            result.output
+        for command in (["report", str(out)], ["themes", str(out)],
+                        ["export", str(out), "--qdpx", str(tmp_path / f"{folder}.qdpx")]):
+            done = CliRunner().invoke(main, command)
+            assert done.exit_code == 0 and "Traceback" not in done.output, (command, done.output)
+        topics = CliRunner().invoke(main, ["topics", str(out)])
+        assert topics.exit_code == 1 and "too little text" in topics.output
+        assert (out / "report.html").is_file() and (out / "workbook.xlsx").is_file()
+        passages = pd.read_parquet(out / "passages.parquet")
+        assert len(passages) >= 1 and passages["display"].nunique() == 1
+        if anonymise:
+            every = (out / "report.html").read_text(encoding="utf-8") + passages.to_csv()
+            assert "Joko" not in every

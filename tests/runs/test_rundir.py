@@ -4,7 +4,6 @@ uninterrupted one; a second run on the same ``--out`` refuses while the first is
 
 from __future__ import annotations
 
-
 import json
 import os
 import signal
@@ -23,15 +22,6 @@ from pipeline.config import DEFAULT_CORPUS, RunConfig
 from pipeline.errors import RunDirectoryError
 from pipeline.runs.run import run
 from pipeline.runs.rundir import MARKER, lock_path, open_run
-import hashlib
-import json
-from pathlib import Path
-import pandas as pd
-import pytest
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError
-from pipeline.runs.run import run
-from pipeline.runs.rundir import MARKER
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parent.parent.parent

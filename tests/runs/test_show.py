@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import socket
 from pathlib import Path
-import pandas as pd
-import pytest
+
 from click.testing import CliRunner
+
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
-from pipeline.errors import RunDirectoryError
-from pipeline.runs.apply import apply_run
-from pipeline.runs.run import run
-from pipeline.runs.rundir import lock_path
-from tests.conftest import write
-import json
-from pathlib import Path
-import pandas as pd
-import pytest
-from click.testing import CliRunner
-from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, EXCERPT_FALLBACK, RunConfig
-from pipeline.readers.codebook import load_codebook
-from pipeline.runs.run import run
-from pipeline.runs.rundir import load_supervised
-from pipeline.stages.matrix import best_quote, cooccurrence, theme_matrix
-from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.segment import passages_frame
-from pipeline.stages.supervised import fit_coder
-from pipeline.stages.themes import (
-    DictionaryCoder,
-    code_passages,
-    codings_frame,
-    trusted_themes,
-)
-from pipeline.types import Codebook, Passage
-from tests.conftest import write
 
 
 def test_themes_of_a_trained_run_show_the_supervised_coder(trained_run: Path) -> None:

@@ -156,9 +156,12 @@ def test_pseudonyms_redaction_and_offsets(tmp_path: Path, is_word: Callable[[str
     assert f"[{budi.replacement}]" in source  # "Pak Budi" in the interviewer's question
     # an ordinary lowercase word that is also a name is kept
     assert "budi pekerti" in "\n".join(t.text for t in done.transcripts)
-    speakers = {(t.transcript_id, t.speaker) for t in done.turns}
-    assert {("T02", budi.replacement), ("T03", budi.replacement), ("T03", "P"),
-            ("T02", "Peneliti")} <= speakers
+    labels = {(t.transcript_id, t.speaker) for t in done.turns}
+    shown = {(t.transcript_id, t.who) for t in done.turns}
+    assert {("T02", budi.replacement), ("T03", "P"), ("T02", "Peneliti")} <= labels
+    # T03's informant is labelled I: and named by its header: the name shown is a pseudonym
+    assert {("T02", budi.replacement), ("T03", budi.replacement)} <= shown
+    assert not {who for _, who in shown} & {"Drs. Budi Santoso, M.Si.", "Rina Marlina"}
     assert done.counts["nik"] == 1 and done.counts["nip"] == 1 and done.counts["email"] == 2
     assert done.counts["phone"] >= 3 and done.counts["informants"] == 2
     kinds = {e.kind for e in done.key.entries}

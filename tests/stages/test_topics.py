@@ -21,8 +21,15 @@ from pipeline.runs.show import read_topics
 from pipeline.stages.normalise import TOKEN_COLUMNS
 from pipeline.stages.segment import PASSAGE_COLUMNS
 from pipeline.stages.topicmodels import TopicModel
-from pipeline.stages.topics import TooLittleTextError, TopicsResult, apply_model, fit_topics
+from pipeline.stages.topics import (
+    TooLittleTextError,
+    TopicsResult,
+    apply_model,
+    fit_topics,
+    informant_docs,
+)
 from tests.conftest import write
+from tests.planted import SECTIONS, planted_corpus
 
 # Five planted topics of ten stems each, as informants of a city office would say them.
 PLANTED = {
@@ -57,8 +64,8 @@ def frames(docs: list[list[str]], per_transcript: int = 15) -> tuple[pd.DataFram
         tid = f"w{n // per_transcript:02d}"
         pid = f"{tid}:{n % per_transcript + 1:03d}"
         text = " ".join(f"eh {w}nya" for w in doc)
-        passages.append((pid, tid, f"Informan {tid}", "informant", 0, len(text), text, "", 0,
-                         0, 0, len(doc) * 2))
+        passages.append((pid, tid, "I", f"Informan {tid}", "informant", 0, len(text), text,
+                         "", 0, 0, 0, len(doc) * 2))
         for i, w in enumerate(doc):
             tokens.append((pid, 2 * i, 0, 2, "eh", "eh", "eh", "filler", ""))
             tokens.append((pid, 2 * i + 1, 0, 2, f"{w}nya", w, w, "word", w))
@@ -180,7 +187,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_five_transcripts_give_several_sensible_topics(sample_run: Path) -> None:
     tables = read_topics(sample_run)
     summary = tables["topic_summary"]
-    assert 3 <= len(summary) <= 8
+    assert 3 <= len(summary) <= len(tables["passages"]) // 4  # at most one per 4 passages
     assert (summary["n_passages"] >= 1).all()  # no empty topic
     assert summary["prevalence"].max() < 0.5  # and no catch-all topic
     assert summary["label"].str.len().min() > 5
@@ -249,3 +256,25 @@ def test_topics_command_errors_are_one_line_with_exit_codes(sample_run: Path,
     assert bad_k.exit_code == 2
     nmf_seeded = CliRunner().invoke(main, ["run", "--model", "nmf", "--seed-topics"])
     assert nmf_seeded.exit_code == 2 and "--seed-topics needs --model lda" in nmf_seeded.output
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_auto_k_finds_planted_sections_of_a_small_debate(tmp_path: Path, seed: int) -> None:
+    # Six sections of five to eight answers, as a transcribed debate: the cap on K must
+    # leave room for six topics, and the question headings are never informant speech.
+    truth = planted_corpus(tmp_path / "debat", seed=seed)
+    out = tmp_path / "run"
+    run([tmp_path / "debat"], out, config=RunConfig(topics="auto"))
+    summary = pd.read_parquet(out / "topic_summary.parquet")
+    assert abs(len(summary) - len(SECTIONS)) <= 1
+    passages = pd.read_parquet(out / "passages.parquet")
+    assert len(passages) == len(truth) and 30 <= len(truth) <= 48
+    assert not passages["text"].str.contains("Pertanyaan|Bagaimana|Apa langkah").any()
+    assert set(passages["role"]) == {"informant"}
+    report = pd.read_parquet(out / "k_report.parquet")
+    assert report["k"].max() == min(15, len(truth) // 4)  # one topic per 4 passages
+
+
+def test_passages_without_modelled_words_give_empty_documents() -> None:
+    passages, tokens = frames([["layan"]])
+    assert informant_docs(passages, tokens.iloc[0:0]) == (["w00:001"], [[]])

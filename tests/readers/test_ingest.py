@@ -38,7 +38,7 @@ def test_txt_with_header_block(tmp_path: Path) -> None:
     assert transcript.transcript_id == "01-kabag-umum"
     assert transcript.metadata["role"] == "Kepala Bagian Umum"
     assert [r for _, r in roles(corpus)] == ["interviewer", "informant"] * 2
-    assert corpus.turns[1].speaker == "Bapak Sutrisno"
+    assert (corpus.turns[1].speaker, corpus.turns[1].display) == ("I", "Bapak Sutrisno")
     check_offsets(corpus)
 
 
