@@ -305,15 +305,20 @@ def codebook_check(file: Path) -> None:
 @click.option("--text-column", required=True, metavar="COL", help="Column holding the texts.")
 @click.option("--id-column", metavar="COL", default=None,
               help="Column identifying each text (default: its line number in the sheet).")
+@click.option("--question-column", metavar="COL", default=None,
+              help="Column holding the question each text answers: read as context, and "
+              "marked 'pertanyaan:' in the evidence.")
 @_codebook_options
 @_train_options
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="CSV to write: one row per text and theme.")
-@click.option("--fallback/--no-fallback", default=True, show_default=True,
+@click.option("--fallback/--no-fallback", default=False, show_default=True,
               help="Code a text no theme reaches the threshold for with its best theme when "
-              "that has at least one ordinary cue (excerpts are picked for a reason).")
+              "that has at least one ordinary cue. Off by default: a text without evidence "
+              "for any theme stays uncoded.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def code_command(input_file: Path, text_column: str, id_column: str | None, codebook: Path,
+def code_command(input_file: Path, text_column: str, id_column: str | None,
+                 question_column: str | None, codebook: Path,
                  threshold: float, train: Path | None, train_text_column: str | None,
                  train_code_column: str | None, fallback: bool, out: Path,
                  force: bool) -> None:
@@ -327,13 +332,17 @@ def code_command(input_file: Path, text_column: str, id_column: str | None, code
 
     with _reported():
         result = code_file(input_file, out, text_column=text_column, id_column=id_column,
+                           question_column=question_column,
                            codebook_path=codebook, threshold=threshold, force=force,
                            train=train, train_text_column=train_text_column,
                            train_code_column=train_code_column, fallback=fallback)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
-    click.echo(f"coded {result.coded:,} of {result.texts:,} texts: {len(result.codings):,} "
-               f"codings written to {result.out}")
+    left = result.texts - result.coded
+    share = f" ({left / result.texts:.0%})" if result.texts else ""
+    click.echo(f"coded {result.coded:,} of {result.texts:,} texts; {left:,}{share} left uncoded "
+               f"(no theme had enough evidence): {len(result.codings):,} codings written to "
+               f"{result.out}")
 
 
 @main.command("themes")
@@ -513,6 +522,10 @@ def _print_summary(result: RunResult) -> None:
     for key in ("transcripts", "informants", "turns", "passages", "tokens", "codings",
                 "coded_passages", "topics"):
         click.echo(f"  {key:<14} {c.get(key, 0):>8,}")
+    if c.get("passages"):
+        left = c["passages"] - c.get("coded_passages", 0)
+        click.echo(f"  {'uncoded':<14} {left:>8,} ({left / c['passages']:.0%} of passages: "
+                   "no theme had enough evidence)")
     stages = " | ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     click.echo(f"  {'stages':<12} {stages}")
     for line in result.skipped:

@@ -37,12 +37,27 @@ PREVIEW_WORDS = 8
 DEFAULT_THRESHOLD = 1.5
 """Dictionary score a theme needs in a passage to be coded: one strong cue (weight 1.5), two
 ordinary ones, or one ordinary cue said twice; one ordinary or weak mention is not enough."""
-RELATIVE = 0.5
-"""A theme scoring less than this share of the passage's best theme is a side mention, not
-what the passage is about: dropped unless its own evidence is strong (twice the threshold)."""
 EXCERPT_FALLBACK = 1.0
 """An excerpt a researcher picked (``tematik code``) is about something: when no theme reaches
 the threshold, its best theme is still coded if it has at least one ordinary cue's score."""
+QUESTION_WEIGHT = 0.5
+QUESTION_CAP = 1.0
+"""Cues in the interviewer's question add this share of their weight to a theme, at most
+QUESTION_CAP (below the threshold: the question alone never codes a passage)."""
+SPECIFIC_SHARE = 0.25
+SPECIFIC_FLOOR = 0.5
+SPECIFIC_MIN_PASSAGES = 20
+"""A keyword whose stem occurs in more than SPECIFIC_SHARE of a corpus's passages says less
+there: its weight falls linearly to SPECIFIC_FLOOR for a stem in every passage (corpora of
+SPECIFIC_MIN_PASSAGES passages or more)."""
+SECONDARY_SHARE = 0.6
+MAX_THEMES = 2
+"""A second top-level theme is coded only on its own evidence (words the first did not use)
+reaching the threshold and SECONDARY_SHARE of the first's score (or twice the threshold);
+at most MAX_THEMES per passage."""
+DIMENSION_MIN = 1.0
+"""The sub-theme with the most evidence is coded when its own score reaches this; otherwise
+the parent theme (``kinerja`` when no dimension of performance is evident)."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import pipeline.readers.ingest as ingest_module
-import pipeline.stages.themes as themes_module
+import pipeline.stages.cues as cues_module
 import pipeline.stages.topicmodels as topicmodels_module
 import pipeline.stages.topics as topics_module
 from pipeline.config import DEFAULT_CORPUS
@@ -106,9 +106,9 @@ def test_cues_matched_in_worker_processes_are_the_cues_matched_in_one(
         monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = normalise(spoken_passages, normaliser, n_jobs=1)
     coder = DictionaryCoder(load_codebook(), normaliser)
-    monkeypatch.setattr(themes_module, "PARALLEL_MIN_TOKENS", 10**9)
+    monkeypatch.setattr(cues_module, "PARALLEL_MIN_TOKENS", 10**9)
     alone = coder.match(tokens)
-    monkeypatch.setattr(themes_module, "PARALLEL_MIN_TOKENS", 0)
+    monkeypatch.setattr(cues_module, "PARALLEL_MIN_TOKENS", 0)
     pooled = coder.match(tokens)
     assert len(alone.evidence) > 500  # the sample's answers are full of cues
     pd.testing.assert_frame_equal(alone.evidence, pooled.evidence)

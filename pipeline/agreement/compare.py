@@ -164,7 +164,7 @@ def compare(
                           tuple(notes))
     if unit == "sentence":
         units = sentence_units(informants)
-        ev = evidence[(evidence["weight"] > 0)].merge(
+        ev = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)].merge(
             codings[["passage_id", "theme"]], on=["passage_id", "theme"])
         ev = ev.assign(theme=ev["theme"].map(lambda t: target.get(t, t)))
         auto_pairs = _evidence_units(units, ev)
@@ -309,7 +309,8 @@ def learning_curve(
                                        random_state=random_state)
             except TrainingError:
                 supervised = None
-            parts.append(code_passages(test, test_tokens, coder, supervised)[1])
+            parts.append(code_passages(test, test_tokens, coder,
+                                       [supervised] if supervised else [])[1])
             sizes.append(len(train))
         codings = pd.concat(parts, ignore_index=True)
         rows.append(_curve_row(share, "combined", int(np.mean(sizes)), informants, codings,

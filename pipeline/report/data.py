@@ -51,6 +51,10 @@ ID: dict[str, str] = {
     "theme": "Tema",
     "theme_id": "Kode",
     "prevalence": "Prevalensi tema dan subtema",
+    "uncoded_note": "{coded} dari {total} passage informan dikode dengan sedikitnya satu "
+    "tema; {left} ({share}) tidak dikode karena tidak ada tema yang cukup bukti (skor "
+    "ambang {threshold}). Kode ini dibuat otomatis dari kata-kata buku kode, bukan oleh "
+    "peneliti.",
     "prevalence_note": "Passage informan yang dikode dengan tema (tema induk menghitung "
     "subtemanya juga), dan persentasenya dari semua passage informan.",
     "share": "Persentase",
@@ -176,6 +180,10 @@ EN: dict[str, str] = {
     "theme": "Theme",
     "theme_id": "Code",
     "prevalence": "Prevalence of themes and sub-themes",
+    "uncoded_note": "{coded} of {total} informant passages are coded with at least one "
+    "theme; {left} ({share}) are left uncoded because no theme had enough evidence "
+    "(threshold score {threshold}). These codes are made automatically from the codebook's "
+    "words, not by the researcher.",
     "prevalence_note": "Informant passages coded with the theme (a parent theme counts its "
     "sub-themes too), and their share of all informant passages.",
     "share": "Share",

@@ -81,7 +81,8 @@ def _themes(run: RunTables, t: Mapping[str, str], lang: str,
         return None
     names = theme_names(run, lang)
     prev = theme_prevalence(run, lang)
-    parts = [f"<h2>{esc(t['themes'])}</h2>", f"<h3>{esc(t['prevalence'])}</h3>",
+    parts = [f"<h2>{esc(t['themes'])}</h2>", _uncoded(run, t, lang),
+             f"<h3>{esc(t['prevalence'])}</h3>",
              f"<p class=\"note\">{esc(t['prevalence_note'])}</p>"]
     parts.append(table(
         [t["theme"], t["theme_id"], t["coded_passages"], t["share"], t["informants"]],
@@ -107,6 +108,20 @@ def _themes(run: RunTables, t: Mapping[str, str], lang: str,
     parts += [f"<h3>{esc(t['quotes'])}</h3>", f"<p class=\"note\">{esc(t['quotes_note'])}</p>",
               _quotes(run, t, lang, names, prev)]
     return Html("".join(parts))
+
+
+def _uncoded(run: RunTables, t: Mapping[str, str], lang: str) -> Html:
+    """How many informant passages the coder left uncoded, and what the codes are."""
+    passages = run.table("passages")
+    total = int((passages["role"] == "informant").sum())
+    coded = int(run.table("codings")["passage_id"].nunique())
+    config = run.manifest.get("config")
+    threshold = config.get("threshold", "") if isinstance(config, dict) else ""
+    note = t["uncoded_note"].format(
+        coded=count(coded, lang), total=count(total, lang), left=count(total - coded, lang),
+        share=percent((total - coded) / total if total else 0.0, lang),
+        threshold=number(threshold, lang, 1) if threshold != "" else "")
+    return Html(f"<p class=\"lead\">{esc(note)}</p>")
 
 
 def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str, str]) -> Html:

@@ -147,7 +147,7 @@ def themes_view(
         lines += [f"{theme} ({labels.get(theme, theme)}): {len(chosen)} coded passage(s)"
                   + (f", showing {limit}" if len(chosen) > limit else ""), ""]
         spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        positive = evidence[evidence["weight"] > 0]
+        positive = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]
         for pid, th, s, e in zip(positive["passage_id"], positive["theme"], positive["start"],
                                  positive["end"], strict=True):
             spans.setdefault((str(pid), str(th)), []).append((int(s), int(e)))

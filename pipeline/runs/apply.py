@@ -125,7 +125,7 @@ def apply_run(run_dir: Path, inputs: Sequence[Path], out: Path, *,
     files, found_warnings = find_files([Path(p) for p in inputs])
     old = {name: rundir.read_table(run_dir, name) for name in
            ("transcripts", "passages", "codings", "evidence")}
-    fitted = Fitted(supervised=rundir.load_supervised(run_dir),
+    fitted = Fitted(learned=rundir.load_learned(run_dir),
                     topic_model=rundir.load_topic_model(run_dir) if has_topics else None,
                     transcript_ids=frozenset(old["transcripts"]["transcript_id"]),
                     anonymised=bool(manifest.get("anonymised")))

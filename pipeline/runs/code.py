@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from pipeline.readers.formats import pick_column, read_sheet
 from pipeline.readers.manual import read_coded
 from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
 from pipeline.runs import rundir
-from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.coders import LearnContext, learn_all
+from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
 from pipeline.stages.segment import passages_frame, text_passage
-from pipeline.stages.supervised import fit_coder
 from pipeline.stages.themes import DictionaryCoder, code_passages
 from pipeline.types import Codebook
 
@@ -42,6 +43,7 @@ def code_file(
     *,
     text_column: str,
     id_column: str | None = None,
+    question_column: str | None = None,
     codebook_path: Path | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     force: bool = False,
@@ -49,16 +51,16 @@ def code_file(
     train_text_column: str | None = None,
     train_code_column: str | None = None,
     random_state: int = 42,
-    fallback: bool = True,
+    fallback: bool = False,
 ) -> CodeResult:
     """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
     one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
-    cell). Texts are identified by ``id_column`` or by their line number in the sheet.
-    With ``train`` (a CODED file), a supervised coder learns from it and is combined with
-    the codebook. With ``fallback`` (the default), a text no theme reaches the threshold for
-    still gets its best theme when that has an ordinary cue's score
-    (:data:`pipeline.stages.themes.EXCERPT_FALLBACK`): excerpts are picked because they are about
-    something."""
+    cell). Texts are identified by ``id_column`` or by their line number in the sheet; a
+    ``question_column`` holds the question each text answers (used as context, marked in
+    the evidence). With ``train`` (a CODED file), a supervised coder learns from it and is
+    combined with the codebook. A text without real evidence for any theme stays uncoded;
+    with ``fallback``, it still gets its best theme when that has an ordinary cue's score
+    (:data:`pipeline.config.EXCERPT_FALLBACK`)."""
     path, out = Path(path), Path(out)
     rundir.check_output(out, force=force, option="--out")
     if codebook_path is not None and str(codebook_path).lower() == "none":
@@ -83,23 +85,40 @@ def code_file(
                                  f"{row})", line=row,
                                  fix="Give every text its own id, or leave out --id-column.")
         seen[value] = row
-    units, warnings = [], []
-    for pid, text in zip(ids, frame[text_col], strict=True):
-        text = str(text)
-        if not text.strip():
-            warnings.append(f"{path}: text {pid} is empty and was not coded")
-            continue
-        units.append(text_passage(pid, path.stem, text))
-    normaliser = Normaliser(load_lexicon())
-    tokens = normalise(units, normaliser)
-    supervised = (fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
-                            random_state=random_state) if coded is not None else None)
-    coder = DictionaryCoder(codebook, normaliser, threshold=threshold,
-                            fallback=EXCERPT_FALLBACK if fallback else None)
-    _, codings = code_passages(passages_frame(units), tokens, coder, supervised)
-    labels = {t.id: t.label_id for t in codebook.themes}
-    table = codings.rename(columns={"passage_id": "id"}).assign(
-        label=[labels.get(t, t) for t in codings["theme"]])[CODE_COLUMNS]
+    texts = [str(t) for t in frame[text_col]]
+    asked = ([str(q) if str(q) != "nan" else "" for q in
+              frame[pick_column(frame, question_column, path, option="--question-column")]]
+             if question_column else [""] * len(texts))
+    warnings = [f"{path}: text {pid} is empty and was not coded"
+                for pid, text in zip(ids, texts, strict=True) if not text.strip()]
+    kept = [(pid, text, q) for pid, text, q in zip(ids, texts, asked, strict=True)
+            if text.strip()]
+    table = code_texts([t for _, t, _ in kept], [i for i, _, _ in kept],
+                       questions=[q for _, _, q in kept], codebook=codebook,
+                       threshold=threshold, fallback=fallback, coded=coded,
+                       random_state=random_state, source=path.stem)
     rundir.write_output(out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
                         make_folder=True)
-    return CodeResult(out, len(units), int(table["id"].nunique()), table, warnings)
+    return CodeResult(out, len(kept), int(table["id"].nunique()), table, warnings)
+
+
+def code_texts(texts: Sequence[str], ids: Sequence[str], *, codebook: Codebook,
+               questions: Sequence[str] | None = None, threshold: float = DEFAULT_THRESHOLD,
+               fallback: bool = False, coded: pd.DataFrame | None = None,
+               random_state: int = 42, source: str = "texts") -> pd.DataFrame:
+    """Code free-standing ``texts`` (identified by ``ids``; each answering the matching
+    ``questions`` entry when given) with ``codebook``, as ``tematik code`` does: the table
+    ``CODE_COLUMNS``, evidence offsets indexing each text."""
+    units = [text_passage(pid, source, text, question=q) for pid, text, q in
+             zip(ids, texts, questions or [""] * len(texts), strict=True)]
+    normaliser = Normaliser(load_lexicon())
+    tokens = normalise(units, normaliser)
+    asked = normalise_questions(units, normaliser)
+    learned = learn_all(LearnContext(codebook, normaliser, random_state, coded))
+    coder = DictionaryCoder(codebook, normaliser, threshold=threshold,
+                            fallback=EXCERPT_FALLBACK if fallback else None)
+    _, codings = code_passages(passages_frame(units), tokens, coder, list(learned.values()),
+                               asked)
+    labels = {t.id: t.label_id for t in codebook.themes}
+    return codings.rename(columns={"passage_id": "id"}).assign(
+        label=[labels.get(t, t) for t in codings["theme"]])[CODE_COLUMNS]

@@ -38,6 +38,7 @@ from pipeline.runs.anonymise import key_bytes
 from pipeline.runs.reportfiles import begin_workbook, write_report
 from pipeline.runs.sequence import Analysis, analyse
 from pipeline.stages.matrix import cooccurrence, theme_matrix
+from pipeline.stages.supervised import SupervisedCoder
 from pipeline.stages.themes import DictionaryResult
 from pipeline.types import INFORMANT, Codebook, Corpus, Transcript
 
@@ -175,8 +176,8 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
             result.skipped.extend(analysis.corpus.skipped)
             with stages("write"):
                 write_coding_tables(work, analysis, *displays(analysis, codebook))
-                if analysis.supervised is not None:
-                    rundir.save_supervised(work, analysis.supervised)
+                for name, coder in analysis.learned.items():
+                    rundir.save_learned(work, name, coder)
                 rundir.write_codebook(work, codebook_yaml(codebook)
                                       if Path(config.codebook).suffix.lower() == ".qdc"
                                       else Path(config.codebook).read_text(encoding="utf-8"))
@@ -203,7 +204,7 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
         )
         if not passages:
             result.warnings.append("no informant passages were found; the tables are empty")
-        supervised, done = analysis.supervised, analysis.anonymised
+        supervised, done = analysis.learned.get("supervised"), analysis.anonymised
         manifest = {
             "tematik_version": __version__,
             "status": "complete",
@@ -212,7 +213,8 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
             "config": config.to_dict(),
             "seed": config.seed,
             "lexicon_sha256": analysis.lexicon.digest,
-            "supervised": None if supervised is None or coded is None else {
+            "supervised": None if not isinstance(supervised, SupervisedCoder) or coded is None
+            else {
                 "train": str(config.train), "passages": len(coded),
                 "train_sha256": hashlib.sha256(Path(str(config.train)).read_bytes()).hexdigest(),
                 "themes": list(supervised.classes_), "untrainable": supervised.untrainable_,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from pipeline.errors import RunDirectoryError, TematikError, UsageError
 from pipeline.readers.codebook import load_codebook
-from pipeline.stages.supervised import SupervisedCoder
+from pipeline.stages.coders import LEARNED, LearnedCoder
 from pipeline.stages.topicmodels import TopicModel
 from pipeline.types import Codebook
 
@@ -38,7 +38,6 @@ MARKER = "INCOMPLETE.txt"
 MANIFEST = "manifest.json"
 CODEBOOK = "codebook.yaml"
 TOPICS_DIR = "topics"
-SUPERVISED_DIR = "supervised"
 FIGURES_DIR = "figures"
 KEY_SUFFIX = ".key.csv"
 
@@ -465,27 +464,30 @@ def load_topic_model(folder: Path) -> TopicModel:
                                 fix="Run 'tematik run' again to save it afresh.") from exc
 
 
-def save_supervised(folder: Path, coder: SupervisedCoder) -> None:
-    """The trained coder as plain JSON (never pickle), its indicative terms and its
-    cross-validated scores."""
-    (Path(folder) / SUPERVISED_DIR).mkdir(exist_ok=True)
-    write_text(Path(folder) / SUPERVISED_DIR / "model.json",
+def save_learned(folder: Path, name: str, coder: LearnedCoder) -> None:
+    """A learned coder (:data:`pipeline.stages.coders.LEARNED`) as plain JSON in
+    ``NAME/model.json`` (never pickle), its indicative terms (``NAME_terms``) and its
+    cross-validated scores (``NAME_cv``)."""
+    (Path(folder) / name).mkdir(exist_ok=True)
+    write_text(Path(folder) / name / "model.json",
                json.dumps(coder.to_dict(), ensure_ascii=False, sort_keys=True))
-    write_table(folder, "supervised_terms", coder.top_terms())
-    write_table(folder, "supervised_cv", coder.cv_report_)
+    write_table(folder, f"{name}_terms", coder.top_terms())
+    write_table(folder, f"{name}_cv", coder.cv_report_)
 
 
-def load_supervised(folder: Path) -> SupervisedCoder | None:
-    """The supervised coder a run trained, or None when it trained none."""
-    path = Path(folder) / SUPERVISED_DIR / "model.json"
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
-                                fix="The run is damaged: run 'tematik run' again.") from exc
-    return SupervisedCoder.from_dict(data)
+def load_learned(folder: Path) -> dict[str, LearnedCoder]:
+    """The learned coders a run saved, by name (none when it learned none)."""
+    found = {}
+    for name, learner in LEARNED.items():
+        path = Path(folder) / name / "model.json"
+        if not path.exists():
+            continue
+        try:
+            found[name] = learner.load(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError) as exc:
+            raise RunDirectoryError(f"{path} cannot be read ({exc.__class__.__name__})",
+                                    fix="The run is damaged: run 'tematik run' again.") from exc
+    return found
 
 
 # -- the anonymisation key (docs/privacy.md) ------------------------------------------------

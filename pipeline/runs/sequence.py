@@ -1,7 +1,7 @@
 """The stage sequence, written once.
 
     files --ingest--> corpus --anonymise--> corpus --segment--> passages --normalise--> tokens
-    [coded passages --train--> supervised coder]
+    [coded passages --train--> learned coders (pipeline.stages.coders)]
     passages + tokens + codebook (+ coder) --themes--> evidence, scores, codings
     passages + tokens --topics--> topic model, topic tables
 
@@ -15,7 +15,7 @@ workbook can begin while topics fit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,9 +28,10 @@ from pipeline.readers.speakers_file import read_speakers
 from pipeline.resources import Lexicon, load_lexicon
 from pipeline.runs.anonymise import anonymise_corpus
 from pipeline.stages.anonymise import Anonymised
-from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.coders import LearnContext, LearnedCoder, learn_all
+from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
 from pipeline.stages.segment import passages_frame, segment
-from pipeline.stages.supervised import SupervisedCoder, fit_coder
+from pipeline.stages.supervised import SupervisedCoder
 from pipeline.stages.themes import DictionaryCoder, DictionaryResult, code_passages
 from pipeline.stages.topicmodels import TopicModel
 from pipeline.stages.topics import (
@@ -55,11 +56,12 @@ def untimed(name: str) -> Iterator[None]:
 @dataclass(frozen=True)
 class Fitted:
     """What a finished run fitted, applied unchanged to new transcripts (``tematik apply``):
-    its supervised coder and topic model (None when it had none), the transcript ids it
-    already uses (a new transcript with one of them gets ``-baru``), and whether it was
-    anonymised (then the new transcripts are too)."""
+    its learned coders by name (:data:`pipeline.stages.coders.LEARNED`) and topic model
+    (None when it had none), the transcript ids it already uses (a new transcript with one
+    of them gets ``-baru``), and whether it was anonymised (then the new transcripts are
+    too)."""
 
-    supervised: SupervisedCoder | None = None
+    learned: Mapping[str, LearnedCoder] = field(default_factory=dict)
     topic_model: TopicModel | None = None
     transcript_ids: frozenset[str] = frozenset()
     anonymised: bool = False
@@ -80,7 +82,7 @@ class Analysis:
     tokens: pd.DataFrame
     matched: DictionaryResult
     codings: pd.DataFrame
-    supervised: SupervisedCoder | None = None
+    learned: dict[str, LearnedCoder] = field(default_factory=dict)
     topics: TopicsResult | None = None
     topics_skipped: str | None = None
     passage_topics: pd.DataFrame = field(
@@ -134,24 +136,29 @@ def analyse(
                            filler_words=lexicon.fillers)
     with stage("normalise"):
         tokens = normalise(passages, normaliser)
+        asked = normalise_questions(passages, normaliser)
     passages_df = passages_frame(passages)
-    supervised = fitted.supervised if fitted is not None else None
-    cueless = [t.id for t in codebook.themes if not t.keywords and not t.phrases]
-    if cueless and coded is None and supervised is None:
+    learned = dict(fitted.learned) if fitted is not None else {}
+    cueless = [t.id for t in codebook.themes if not t.keywords and not t.phrases
+               and not t.exact]
+    if cueless and coded is None and not learned:
         warnings.append(f"{len(cueless)} theme(s) of the codebook have no keywords or "
                         f"phrases, so nothing codes them: {', '.join(cueless[:8])}"
                         f"{' ...' if len(cueless) > 8 else ''}. Give --train with "
                         "your coded passages to learn them.")
-    if fitted is None and coded is not None:
-        with stage("train"):
-            supervised = fit_coder(coded, normaliser, themes=[t.id for t in codebook.themes],
-                                   random_state=config.seed)
-        warnings.extend(_training_notes(supervised, codebook, coded, config))
+    if fitted is None:
+        context = LearnContext(codebook, normaliser, config.seed, coded)
+        with stage("train") if coded is not None else untimed("train"):
+            learned = learn_all(context)
+        supervised = learned.get("supervised")
+        if isinstance(supervised, SupervisedCoder) and coded is not None:
+            warnings.extend(_training_notes(supervised, codebook, coded, config))
     with stage("themes"):
         coder = DictionaryCoder(codebook, normaliser, threshold=config.threshold)
-        matched, codings = code_passages(passages_df, tokens, coder, supervised)
+        matched, codings = code_passages(passages_df, tokens, coder, list(learned.values()),
+                                         asked)
     analysis = Analysis(corpus, lexicon, normaliser, transcripts_df, passages, passages_df,
-                        tokens, matched, codings, supervised, anonymised=anonymised,
+                        tokens, matched, codings, learned, anonymised=anonymised,
                         warnings=warnings)
     if after_coding is not None:
         after_coding(analysis)

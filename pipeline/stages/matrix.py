@@ -119,7 +119,7 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
 
 def _spans_by_passage(evidence: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int]]]:
     out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    pos = evidence[evidence["weight"] > 0]
+    pos = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]  # the answer's words
     for pid, theme, s, e in zip(pos["passage_id"], pos["theme"], pos["start"], pos["end"],
                                 strict=True):
         out[str(pid), str(theme)].append((int(s), int(e)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from itertools import pairwise, repeat
 from typing import cast
@@ -453,3 +453,13 @@ def _normalise_chunk(normaliser: Normaliser, passages: Sequence[Passage]) -> pd.
         "start": np.array(starts, dtype=np.int64), "end": np.array(ends, dtype=np.int64),
         "surface": surfaces, "norm": norms, "stem": stems, "kind": kinds, "term": terms,
     }, columns=TOKEN_COLUMNS)
+
+
+def normalise_questions(passages: Sequence[Passage], normaliser: Normaliser) -> pd.DataFrame:
+    """The ``tokens`` table of each passage's question (the interviewer's words before it),
+    keyed by the passage's id; offsets index the question. Passages without one are left
+    out. The coder reads it as context (:mod:`pipeline.stages.themes`)."""
+    asked = [replace(p, start=0, end=len(p.question), text=p.question,
+                     n_words=len(p.question.split()))
+             for p in passages if p.question.strip()]
+    return normalise(asked, normaliser, n_jobs=1)

@@ -156,11 +156,12 @@ def _hard_split(text: str, s: int, e: int, limit: int, size: int) -> list[tuple[
     return out
 
 
-def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = "") -> Passage:
+def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = "", *,
+                 question: str = "") -> Passage:
     """A free-standing text (an excerpt, a survey answer) as one informant passage whose
-    offsets index the text itself."""
-    return Passage(passage_id, transcript_id, speaker, INFORMANT, 0, len(text), text, "", 0, 0,
-                   0, len(text.split()))
+    offsets index the text itself; ``question``, the question it answers, if known."""
+    return Passage(passage_id, transcript_id, speaker, INFORMANT, 0, len(text), text, question,
+                   0, 0, 0, len(text.split()))
 
 
 def display_of(frame: pd.DataFrame) -> pd.Series:

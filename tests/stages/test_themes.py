@@ -7,15 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.config import EXCERPT_FALLBACK
 from pipeline.readers.codebook import load_codebook
-from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
 from pipeline.stages.segment import passages_frame
 from pipeline.stages.supervised import fit_coder
 from pipeline.stages.themes import (
     DictionaryCoder,
     code_passages,
-    codings_frame,
     trusted_themes,
 )
 from pipeline.types import Codebook, Passage
@@ -26,6 +24,7 @@ name: uji
 version: 1
 language: id
 description: codebook kecil untuk tes
+idioms: ["hafal di luar kepala"]
 themes:
   - id: pelayanan
     parent: null
@@ -36,10 +35,16 @@ themes:
   - id: kepemimpinan
     parent: null
     label: {id: Kepemimpinan, en: Leadership}
-    keywords: [pimpin, teladan, putus, kebersamaan]
+    keywords: [pimpin, teladan, putus, kebersamaan, kepala, tegas]
     phrases: ["kasih contoh"]
-    weights: {teladan: 3.0, putus: 0.7, "kasih contoh": 3.0}
+    support: [beliau, kabag]
+    weights: {teladan: 3.0, putus: 0.7, "kasih contoh": 3.0, tegas: 0.7}
     negative: ["putus asa"]
+  - id: sarana
+    parent: null
+    label: {id: Sarana, en: Facilities}
+    keywords: [printer, rusak]
+    phrases: []
   - id: kinerja
     parent: null
     label: {id: Kinerja, en: Performance}
@@ -59,17 +64,20 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Codebook:
     return load_codebook(write(tmp_path_factory.mktemp("cb") / "uji.yaml", BOOK))
 
 
-def units(*texts: str, speaker: str = "Bu Rina") -> list[Passage]:
-    return [Passage(f"t:{i:03d}", "t", speaker, "informant", 0, len(text), text, "", 0, 0, 0,
-                    len(text.split())) for i, text in enumerate(texts)]
+def units(*texts: str, speaker: str = "Bu Rina", question: str = "") -> list[Passage]:
+    return [Passage(f"t:{i:03d}", "t", speaker, "informant", 0, len(text), text, question, 0,
+                    0, 0, len(text.split())) for i, text in enumerate(texts)]
 
 
-def code(book: Codebook, normaliser: Normaliser, *texts: str,
-         threshold: float = 1.5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    passages = units(*texts)
+def code(book: Codebook, normaliser: Normaliser, *texts: str, threshold: float = 1.5,
+         question: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    passages = units(*texts, question=question)
+    _, codings = code_passages(passages_frame(passages), normalise(passages, normaliser),
+                               DictionaryCoder(book, normaliser, threshold=threshold),
+                               question_tokens=normalise_questions(passages, normaliser))
     result = DictionaryCoder(book, normaliser, threshold=threshold).match(
-        normalise(passages, normaliser))
-    return codings_frame(result, passages_frame(passages)), result.evidence
+        normalise(passages, normaliser), normalise_questions(passages, normaliser))
+    return codings, result.evidence
 
 
 def themes_of(codings: pd.DataFrame, pid: str) -> set[str]:
@@ -136,16 +144,87 @@ def test_a_negative_cue_suppresses_its_theme_only(book: Codebook,
     assert "negative" in set(evidence["kind"])
 
 
-def test_a_passage_gets_several_themes_with_their_own_evidence(
-        book: Codebook, normaliser: Normaliser) -> None:
-    text = ("Kepala kami jadi teladan, datang pagi. Pelayanannya ramah, cepat, warga nggak "
-            "nunggu lama.")
-    codings, _ = code(book, normaliser, text)
-    rows = codings.set_index("theme")
-    assert {"kepemimpinan", "pelayanan", "kinerja.responsivitas"} <= set(rows.index)
+def test_a_second_theme_needs_evidence_of_its_own(book: Codebook,
+                                                  normaliser: Normaliser) -> None:
+    text = "Bapaknya jadi teladan, datang pagi. Pelayanannya ramah, warga seneng dilayani."
+    codings, _ = code(book, normaliser, text,
+                      "Bapaknya itu ngasih contoh dulu, baru nyuruh kita.")
+    rows = codings[codings["passage_id"] == "t:000"].set_index("theme")
+    assert set(rows.index) == {"kepemimpinan", "pelayanan"}  # each on its own words
     assert rows.loc["kepemimpinan", "evidence"] == "teladan"
-    assert "nunggu lama" in rows.loc["kinerja.responsivitas", "evidence"]
     assert set(codings["method"]) == {"dictionary"}
+    # "ngasih contoh" is a cue of both themes: the same words count for one theme only
+    assert themes_of(codings, "t:001") == {"kepemimpinan"}
+
+
+def test_titles_support_a_theme_but_never_code_it_alone(book: Codebook,
+                                                        normaliser: Normaliser) -> None:
+    codings, evidence = code(book, normaliser,
+                             "Pak Kabag tadi ke kecamatan, beliau rapat di sana sampai sore.",
+                             "Beliau itu tegas, Pak Kabag juga, jadi kita ikut aja.")
+    assert themes_of(codings, "t:000") == set()  # who is talked about, not leadership
+    assert themes_of(codings, "t:001") == {"kepemimpinan"}  # tegas 0.7 + beliau + kabag
+    support = evidence[evidence["kind"] == "support"]
+    assert (support.loc[support["passage_id"] == "t:000", "weight"] == 0).all()
+
+
+def test_an_idiom_is_not_its_literal_words(book: Codebook, normaliser: Normaliser) -> None:
+    codings, evidence = code(book, normaliser,
+                             "Tupoksinya udah hafal di luar kepala, eh, semua staf.",
+                             "Kepala kami jadi teladan buat staf.")
+    assert themes_of(codings, "t:000") == set()
+    assert "kepala" not in set(evidence.loc[evidence["passage_id"] == "t:000", "cue"])
+    assert themes_of(codings, "t:001") == {"kepemimpinan"}
+
+
+def test_the_question_is_context_with_its_own_weight(book: Codebook,
+                                                     normaliser: Normaliser) -> None:
+    answer = "Beliau tegas tapi terbuka, Mas, kalau salah ya ditegur langsung."
+    asked = "Bagaimana gaya kepemimpinan Bapak Kabag di kantor ini?"
+    alone, _ = code(book, normaliser, answer)
+    framed, evidence = code(book, normaliser, answer, question=asked)
+    assert themes_of(alone, "t:000") == set()
+    assert themes_of(framed, "t:000") == {"kepemimpinan"}
+    row = framed.set_index("theme").loc["kepemimpinan"]
+    assert "pertanyaan: kepemimpinan" in row["evidence"]
+    assert "pertanyaan" in row["evidence_spans"].split("; ")
+    from_question = evidence[evidence["source"] == "question"]
+    assert (from_question["start"] == -1).all()  # not the informant's words
+    assert set(from_question.loc[from_question["weight"] > 0, "cue"]) == {"pimpin"}
+    # an answer about something else is not coded with the question's theme
+    other, _ = code(book, normaliser, "Printernya rusak, rusak semua, nggak bisa ngeprint.",
+                    question=asked)
+    assert themes_of(other, "t:000") == {"sarana"}
+
+
+def test_a_passage_without_evidence_stays_uncoded(book: Codebook,
+                                                  normaliser: Normaliser) -> None:
+    codings, _ = code(book, normaliser,
+                      "Musrenbang tahun ini yang datang cuma tiga puluh orang, Mas.",
+                      "Panen kemarin lumayan, harga gabah naik.")
+    assert codings.empty
+
+
+def test_the_dimension_with_evidence_or_else_the_parent(book: Codebook,
+                                                        normaliser: Normaliser) -> None:
+    codings, _ = code(book, normaliser, "Targetnya tercapai, target tahun depan naik lagi.",
+                      "Target tercapai karena pelayanannya cepat, warga nggak nunggu lama.")
+    assert themes_of(codings, "t:000") == {"kinerja"}
+    assert "kinerja.responsivitas" in themes_of(codings, "t:001")
+    assert "kinerja" not in themes_of(codings, "t:001")
+
+
+def test_a_word_in_most_passages_says_less(book: Codebook, normaliser: Normaliser) -> None:
+    common = [f"Pelayanan di desa {n} ya biasa aja, pelayanan pagi sampai siang." for n in
+              range(30)]
+    passages = units(*common, "Pelayanannya ramah sekali.")
+    result = DictionaryCoder(book, normaliser).match(normalise(passages, normaliser))
+    added = result.evidence.set_index(["passage_id", "cue"])["weight"]
+    assert added["t:030", "layan"] < 1.0  # layan is in every passage here
+    assert added["t:030", "ramah"] == 2.0  # ramah in one
+    again = DictionaryCoder(book, normaliser).match(normalise(passages, normaliser))
+    pd.testing.assert_frame_equal(result.evidence, again.evidence)
+    pd.testing.assert_frame_equal(result.decided, again.decided)
 
 
 def test_a_derived_keyword_matches_only_itself(book: Codebook, normaliser: Normaliser) -> None:
@@ -188,22 +267,36 @@ def test_default_codebook_codes_spoken_leadership_and_service(normaliser: Normal
     assert "sarana_prasarana" in themes_of(codings, "t:002")
 
 
-def test_default_codebook_codes_held_out_quotes_precisely(normaliser: Normaliser) -> None:
-    """Quotes written from the themes' definitions by someone who never saw the cues
-    (tests/data/quotes/README.md): most codes must be right and most themes found."""
-    held = pd.read_csv(DATA / "quotes" / "heldout.csv")
-    quotes = held.drop_duplicates("id")
-    passages = [Passage(i, "q", "", "informant", 0, len(q), q, "", 0, 0, 0, len(q.split()))
-                for i, q in zip(quotes["id"], quotes["quote"], strict=True)]
-    result = DictionaryCoder(load_codebook(), normaliser, fallback=EXCERPT_FALLBACK).match(
-        normalise(passages, normaliser))
-    codings = codings_frame(result, passages_frame(passages))
-    got = set(zip(codings["passage_id"], codings["theme"], strict=True))
-    ref = set(zip(held["id"], held["theme"], strict=True))
-    precision, recall = len(got & ref) / len(got), len(got & ref) / len(ref)
-    assert precision >= 0.72 and recall >= 0.7, (precision, recall)
-    found = {t for _, t in got & ref}
-    assert found == {t for _, t in ref}  # every theme is found at least once
+def _top_level_f1(quotes: pd.DataFrame, normaliser: Normaliser) -> tuple[float, float]:
+    """(micro-F1 over top-level themes, share of other-topic quotes left uncoded) of the
+    default codebook on ``quotes`` (id, text, labels: ';'-separated, 'other' for none)."""
+    passages = units(*quotes["text"])
+    _, codings = code_passages(passages_frame(passages), normalise(passages, normaliser),
+                               DictionaryCoder(load_codebook(), normaliser))
+    got = {(pid, t.split(".")[0]) for pid, t in zip(codings["passage_id"], codings["theme"],
+                                                     strict=True)}
+    ref = {(p.passage_id, t.split(".")[0]) for p, labels in zip(passages, quotes["labels"],
+                                                                 strict=True)
+           for t in labels.split(";") if t and t != "other"}
+    hit = len(got & ref)
+    micro = 2 * hit / (len(got) + len(ref))
+    others = [p.passage_id for p, labels in zip(passages, quotes["labels"], strict=True)
+              if labels == "other"]
+    coded = {pid for pid, _ in got}
+    return micro, (sum(pid not in coded for pid in others) / len(others) if others else 1.0)
+
+
+def test_default_codebook_codes_quotes_it_was_not_written_from(normaliser: Normaliser) -> None:
+    """Quotes written by someone who never saw the cues: from the themes' definitions
+    (tests/data/quotes) and like real informants' answers, a quarter about other topics
+    (tests/data/quotes_informant/dev.csv)."""
+    held = pd.read_csv(DATA / "quotes" / "heldout.csv").groupby("id", sort=False).agg(
+        text=("quote", "first"), labels=("theme", ";".join)).reset_index()
+    micro, _ = _top_level_f1(held, normaliser)
+    assert micro >= 0.75, micro
+    dev = pd.read_csv(DATA / "quotes_informant" / "dev.csv", dtype=str, keep_default_na=False)
+    micro, uncoded = _top_level_f1(dev, normaliser)
+    assert micro >= 0.55 and uncoded >= 0.7, (micro, uncoded)
 
 
 def test_a_code_the_codebook_lacks_is_learned_from_the_researchers_coding(
@@ -215,7 +308,7 @@ def test_a_code_the_codebook_lacks_is_learned_from_the_researchers_coding(
                      "Printernya rusak, nggak ada anggaran buat benerin.")
     tokens = normalise(passages, normaliser)
     coder = DictionaryCoder(load_codebook(), normaliser)
-    _, codings = code_passages(passages_frame(passages), tokens, coder, supervised)
+    _, codings = code_passages(passages_frame(passages), tokens, coder, [supervised])
     parked = codings[codings["theme"] == "parkir"]
     assert parked["passage_id"].tolist() == ["t:000"]
     assert parked["method"].item() == "supervised" and "parkirnya" in parked["evidence"].item()
@@ -235,5 +328,5 @@ def test_a_weakly_trained_coder_does_not_overrule_the_codebook(normaliser: Norma
     frame, tokens = passages_frame(passages), normalise(passages, normaliser)
     coder = DictionaryCoder(load_codebook(), normaliser)
     _, alone = code_passages(frame, tokens, coder)
-    _, both = code_passages(frame, tokens, coder, supervised)
+    _, both = code_passages(frame, tokens, coder, [supervised])
     pd.testing.assert_frame_equal(alone, both)
