@@ -50,6 +50,13 @@ SPECIFIC_MIN_PASSAGES = 20
 """A keyword whose stem occurs in more than SPECIFIC_SHARE of a corpus's passages says less
 there: its weight falls linearly to SPECIFIC_FLOOR for a stem in every passage (corpora of
 SPECIFIC_MIN_PASSAGES passages or more)."""
+DAMPING = 0.2
+"""A cue weighing this or less is a damping phrase (``kepala keluarga``: 0.1 in leadership):
+it keeps its words from counting as keywords, but is no evidence that the passage speaks
+of its theme."""
+STRONG = 1.5
+"""A keyword weighing this or more is strong and specific: it is not damped for being
+common in a corpus."""
 SECONDARY_SHARE = 0.6
 MAX_THEMES = 2
 """A second top-level theme is coded only on its own evidence (words the first did not use)

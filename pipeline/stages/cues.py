@@ -9,8 +9,9 @@ gives, so they are compared with passages the way passages were reduced:
 - a **phrase** matches consecutive words whose stems equal the phrase's, fillers and pauses
   (commas, dashes) skipped; a full stop, question mark, ``;`` or ``:`` ends it. Within a
   theme, the words of a matched phrase do not count again as keywords;
-- a **support** cue (titles, pronouns, address: ``beliau``, ``pimpinan kami``) matches like a
-  keyword or phrase, stop words included; whether it counts is the scorer's decision;
+- a **support** cue (titles, pronouns, address: ``beliau``, ``pimpinan kami``) matches a word
+  by its standard form (``atasannya`` is ``atasan``, the preposition ``atas`` is not), stop
+  words included, or a phrase as phrases do; whether it counts is the scorer's decision;
 - a **negative** cue blocks its theme in the passage;
 - an **idiom** of the codebook (``hafal di luar kepala``) is matched first, and its words are
   no cue for anything.
@@ -207,10 +208,10 @@ class CueMatcher:
         candidates.sort(key=lambda c: (c[0], c[1]))
         for g, _, cue in candidates:
             k = len(cue.stems)
-            if not cue.negative and any((cue.theme, r) in covered for r in range(g, g + k)):
+            if cue.kind == "phrase" and any((cue.theme, r) in covered for r in range(g, g + k)):
                 continue
             found.append((g, g + k, cue))
-            if not cue.negative:
+            if cue.kind == "phrase":  # a support phrase never hides its theme's own cues
                 covered.update((cue.theme, r) for r in range(g, g + k))
         hit = frame["stem"].isin(list(index.keywords)).to_numpy().copy()
         norm_values = None
@@ -223,10 +224,12 @@ class CueMatcher:
             here = (*index.keywords.get(stems[g], ()),
                     *(index.exact.get(norm_values[g], ()) if norm_values is not None else ()))
             found.extend((g, g + 1, cue) for cue in here if (cue.theme, g) not in covered)
-        if index.support:
-            supported = wordish & frame["stem"].isin(list(index.support)).to_numpy()
+        if index.support:  # by the word's form, not its stem: atasan, not the preposition atas
+            forms = norm_col.map({v: without_clitic(v, min_base=3) for v in norm_col.unique()})
+            form_values = forms.to_numpy()
+            supported = wordish & forms.isin(list(index.support)).to_numpy()
             for g in np.flatnonzero(supported).tolist():
-                found.extend((g, g + 1, cue) for cue in index.support[stems[g]]
+                found.extend((g, g + 1, cue) for cue in index.support[form_values[g]]
                              if (cue.theme, g) not in covered)
         found.sort(key=lambda f: (f[0], f[2].theme, f[2].text))
         return found, pids
@@ -265,15 +268,19 @@ def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
             if stems:
                 yield Cue(theme.id, phrase, stems, theme.weights.get(phrase, 1.0), "phrase")
         for word in theme.support:
-            stems = _stems(word, normaliser, stop_words=True)
-            if stems:
-                yield Cue(theme.id, word, stems, theme.weights.get(word, 0.5), "support")
+            weight = theme.weights.get(word, 0.5)
+            if " " in word:
+                stems = _stems(word, normaliser)
+                if stems:
+                    yield Cue(theme.id, word, stems, weight, "support")
+            elif (form := without_clitic(normaliser.form(word).norm, min_base=3)):
+                yield Cue(theme.id, word, (form,), weight, "support")
         for negative in theme.negative:
             stems = _stems(negative, normaliser)
             if stems:
                 yield Cue(theme.id, negative, stems, 0.0, "negative")
 
 
-def _stems(text: str, normaliser: Normaliser, *, stop_words: bool = True) -> tuple[str, ...]:
+def _stems(text: str, normaliser: Normaliser) -> tuple[str, ...]:
     return tuple(f.stem for _, _, _, f in normaliser.tokenize(text)
                  if f.kind in ("word", "stop") and f.stem)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.config import (
+    DAMPING,
     DEFAULT_THRESHOLD,
     DIMENSION_MIN,
     MAX_REPEATS,
@@ -53,6 +54,7 @@ from pipeline.config import (
     SPECIFIC_FLOOR,
     SPECIFIC_MIN_PASSAGES,
     SPECIFIC_SHARE,
+    STRONG,
     TRUST_F1,
     TRUST_PRECISION,
     TRUST_SUPPORT,
@@ -184,18 +186,21 @@ class DictionaryCoder:
         said: set[str] = set()
         blocked: set[str] = set()
         for r in rows:
-            said.add(r.theme)
+            if r.weight > DAMPING:
+                said.add(r.theme)
             if r.kind == "negative":
                 blocked.add(r.theme)
             elif r.kind != "support":
                 own[r.theme] += r.added
+        spoken = {t for t in own if any(r.theme == t and r.kind != "support" and
+                                       r.weight > DAMPING for r in rows)}
         q_raw: dict[str, float] = defaultdict(float)
         for r in q_rows:
             if r.kind in ("keyword", "phrase"):
                 q_raw[r.theme] += r.added
         support: dict[str, float] = defaultdict(float)
         for r in rows:
-            if r.kind == "support" and (own[r.theme] > 0 or q_raw[r.theme] > 0):
+            if r.kind == "support" and (r.theme in spoken or q_raw[r.theme] > 0):
                 support[r.theme] += r.added
             elif r.kind == "support":
                 r.added = 0.0
@@ -248,7 +253,8 @@ class DictionaryCoder:
             chosen.append((_member(members, group), round(score, 4)))
             first = first or score
             used.update((r.start, r.end) for r in rows
-                        if self.group(r.theme) == group and r.added > 0)
+                        if self.group(r.theme) == group and r.added > 0
+                        and r.weight > DAMPING)
         return chosen
 
 
@@ -287,7 +293,8 @@ def _added(rows: list[_Match], factor: Mapping[str, float]) -> list[_Match]:
     for r in rows:
         n = seen[r.theme, r.cue]
         seen[r.theme, r.cue] += 1
-        weight = r.weight * (factor.get(r.stem, 1.0) if r.kind == "keyword" else 1.0)
+        damped = r.kind == "keyword" and r.weight < STRONG
+        weight = r.weight * (factor.get(r.stem, 1.0) if damped else 1.0)
         step = 1.0 if n == 0 else REPEAT_FACTOR if n < MAX_REPEATS else 0.0
         r.added = round(weight * step, 4)
     return rows
