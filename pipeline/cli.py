@@ -76,6 +76,11 @@ def _speakers_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
     command = click.option(
+        "--informant-model/--no-informant-model", default=True, show_default=True,
+        help="Beside the codebook's words, code with the model of informant speech shipped "
+        "with the default codebook (it recognises themes said indirectly; its codings have "
+        "method 'model' or 'combined').")(command)
+    command = click.option(
         "--threshold", type=click.FloatRange(min=0.1), default=DEFAULT_THRESHOLD,
         show_default=True,
         help="Dictionary score a theme needs in a passage to be coded (one strong cue, or "
@@ -179,6 +184,7 @@ def run_command(
     seed_topics: bool, codebook: Path, threshold: float, train: Path | None,
     train_text_column: str | None, train_code_column: str | None, anonymise: bool,
     key_out: Path | None, compare_project: bool, from_run: Path | None, lang: str, quiet: bool,
+    informant_model: bool,
 ) -> None:
     """Analyse transcripts in INPUTS (files and/or folders, searched recursively).
 
@@ -196,7 +202,8 @@ def run_command(
                        threshold=threshold, topics=topics, topic_model=topic_model,
                        seed_topics=seed_topics, train=train,
                        train_text_column=train_text_column,
-                       train_code_column=train_code_column, anonymise=anonymise)
+                       train_code_column=train_code_column, anonymise=anonymise,
+                       informant_model=informant_model)
     given = {name for name in ctx.params
              if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
     bar = _StageBar() if not quiet and _stderr_is_terminal() else None
@@ -321,7 +328,7 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
                  question_column: str | None, codebook: Path,
                  threshold: float, train: Path | None, train_text_column: str | None,
                  train_code_column: str | None, fallback: bool, out: Path,
-                 force: bool) -> None:
+                 force: bool, informant_model: bool) -> None:
     """Code the texts of a spreadsheet (INPUT: .csv or .xlsx) with the codebook's themes.
 
     For lists of passages without a run: interview excerpts, open survey answers. Writes
@@ -335,7 +342,8 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
                            question_column=question_column,
                            codebook_path=codebook, threshold=threshold, force=force,
                            train=train, train_text_column=train_text_column,
-                           train_code_column=train_code_column, fallback=fallback)
+                           train_code_column=train_code_column, fallback=fallback,
+                           informant_model=informant_model)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     left = result.texts - result.coded

@@ -65,6 +65,17 @@ at most MAX_THEMES per passage."""
 DIMENSION_MIN = 1.0
 """The sub-theme with the most evidence is coded when its own score reaches this; otherwise
 the parent theme (``kinerja`` when no dimension of performance is evident)."""
+MODEL_CUT = 0.5
+MODEL_DIMENSION_CUT = 0.4
+MODEL_SECOND_CUT = 0.6
+MODEL_SURE = 0.8
+MODEL_MIN_WORDS = 4
+"""The informant-speech model (:mod:`pipeline.stages.prior`) codes a top-level theme at
+probability MODEL_CUT; a second theme beside one already coded only at MODEL_SECOND_CUT when
+the passage has some words of the codebook's for it too, or at MODEL_SURE without (most
+passages carry one theme); it names a dimension of performance at
+MODEL_DIMENSION_CUT. It says nothing of a passage with fewer than MODEL_MIN_WORDS content
+words ("Ya gitu aja sih, Mas.")."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3
@@ -156,6 +167,8 @@ class RunConfig:
     limits: InputLimits = field(default_factory=InputLimits)
     # -- privacy (docs/privacy.md): pseudonyms and redaction before segmenting --
     anonymise: bool = False
+    # -- the informant-speech model beside the dictionary (pipeline/stages/prior.py) --
+    informant_model: bool = True
 
     def __post_init__(self) -> None:
         if self.window_words < 10:
@@ -199,4 +212,5 @@ class RunConfig:
             topics=topics if topics == "auto" else int(topics),
             topic_model=str(saved.get("topic_model", d.topic_model)),
             seed_topics=bool(saved.get("seed_topics", d.seed_topics)),
+            informant_model=bool(saved.get("informant_model", d.informant_model)),
         )

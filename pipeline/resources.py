@@ -22,6 +22,8 @@ from pipeline.errors import ResourceError
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_CODEBOOK = MODELS_DIR / "codebooks" / "kinerja-aparatur.yaml"
+INFORMANT_MODEL = MODELS_DIR / "coders" / "informant.json.gz"
+"""The informant-speech model shipped with the default codebook (pipeline/stages/prior.py)."""
 LEXICON_FILES = (
     "colloquial.tsv", "fillers.txt", "stopwords_extra.txt", "keep_words.txt", "phrases.tsv",
     "abbreviations.txt", "stems.tsv", "suffix_in.tsv", "places.txt", "root_counts.tsv",

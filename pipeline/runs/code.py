@@ -17,6 +17,7 @@ from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
 from pipeline.runs import rundir
 from pipeline.stages.coders import LearnContext, learn_all
 from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
+from pipeline.stages.prior import load_model
 from pipeline.stages.segment import passages_frame, text_passage
 from pipeline.stages.themes import DictionaryCoder, code_passages
 from pipeline.types import Codebook
@@ -52,6 +53,7 @@ def code_file(
     train_code_column: str | None = None,
     random_state: int = 42,
     fallback: bool = False,
+    informant_model: bool = True,
 ) -> CodeResult:
     """Code every text in the ``text_column`` of the sheet ``path`` and write ``out`` (CSV):
     one row per text and theme, columns ``CODE_COLUMNS`` (evidence offsets index the text
@@ -96,7 +98,8 @@ def code_file(
     table = code_texts([t for _, t, _ in kept], [i for i, _, _ in kept],
                        questions=[q for _, _, q in kept], codebook=codebook,
                        threshold=threshold, fallback=fallback, coded=coded,
-                       random_state=random_state, source=path.stem)
+                       random_state=random_state, source=path.stem,
+                       informant_model=informant_model)
     rundir.write_output(out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
                         make_folder=True)
     return CodeResult(out, len(kept), int(table["id"].nunique()), table, warnings)
@@ -105,7 +108,8 @@ def code_file(
 def code_texts(texts: Sequence[str], ids: Sequence[str], *, codebook: Codebook,
                questions: Sequence[str] | None = None, threshold: float = DEFAULT_THRESHOLD,
                fallback: bool = False, coded: pd.DataFrame | None = None,
-               random_state: int = 42, source: str = "texts") -> pd.DataFrame:
+               random_state: int = 42, source: str = "texts",
+               informant_model: bool = True) -> pd.DataFrame:
     """Code free-standing ``texts`` (identified by ``ids``; each answering the matching
     ``questions`` entry when given) with ``codebook``, as ``tematik code`` does: the table
     ``CODE_COLUMNS``, evidence offsets indexing each text."""
@@ -118,7 +122,7 @@ def code_texts(texts: Sequence[str], ids: Sequence[str], *, codebook: Codebook,
     coder = DictionaryCoder(codebook, normaliser, threshold=threshold,
                             fallback=EXCERPT_FALLBACK if fallback else None)
     _, codings = code_passages(passages_frame(units), tokens, coder, list(learned.values()),
-                               asked)
+                               asked, load_model() if informant_model else None)
     labels = {t.id: t.label_id for t in codebook.themes}
     return codings.rename(columns={"passage_id": "id"}).assign(
         label=[labels.get(t, t) for t in codings["theme"]])[CODE_COLUMNS]

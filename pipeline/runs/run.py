@@ -213,6 +213,7 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
             "config": config.to_dict(),
             "seed": config.seed,
             "lexicon_sha256": analysis.lexicon.digest,
+            "informant_model": analysis.informant_model,
             "supervised": None if not isinstance(supervised, SupervisedCoder) or coded is None
             else {
                 "train": str(config.train), "passages": len(coded),

@@ -30,6 +30,7 @@ from pipeline.runs.anonymise import anonymise_corpus
 from pipeline.stages.anonymise import Anonymised
 from pipeline.stages.coders import LearnContext, LearnedCoder, learn_all
 from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
+from pipeline.stages.prior import load_model, model_record
 from pipeline.stages.segment import passages_frame, segment
 from pipeline.stages.supervised import SupervisedCoder
 from pipeline.stages.themes import DictionaryCoder, DictionaryResult, code_passages
@@ -89,6 +90,7 @@ class Analysis:
         default_factory=lambda: pd.DataFrame(columns=PASSAGE_TOPICS_COLUMNS))
     anonymised: Anonymised | None = None
     warnings: list[str] = field(default_factory=list)
+    informant_model: dict[str, object] | None = None  # the manifest's record of the model
 
 
 def analyse(
@@ -155,11 +157,13 @@ def analyse(
             warnings.extend(_training_notes(supervised, codebook, coded, config))
     with stage("themes"):
         coder = DictionaryCoder(codebook, normaliser, threshold=config.threshold)
+        model = load_model() if config.informant_model else None
         matched, codings = code_passages(passages_df, tokens, coder, list(learned.values()),
-                                         asked)
+                                         question_tokens=asked, model=model)
     analysis = Analysis(corpus, lexicon, normaliser, transcripts_df, passages, passages_df,
                         tokens, matched, codings, learned, anonymised=anonymised,
-                        warnings=warnings)
+                        warnings=warnings, informant_model=model_record(
+                            model, [t.id for t in codebook.themes]))
     if after_coding is not None:
         after_coding(analysis)
     if fitted is not None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -47,6 +47,7 @@ from pipeline.config import (
     DIMENSION_MIN,
     MAX_REPEATS,
     MAX_THEMES,
+    MODEL_MIN_WORDS,
     QUESTION_CAP,
     QUESTION_WEIGHT,
     REPEAT_FACTOR,
@@ -62,6 +63,7 @@ from pipeline.config import (
 from pipeline.stages.coders import LearnedCoder
 from pipeline.stages.cues import CueMatcher
 from pipeline.stages.normalise import Normaliser
+from pipeline.stages.prior import InformantModel, decide
 from pipeline.stages.supervised import SupervisedCoder, features_from_tokens, indicative_words
 from pipeline.types import Codebook
 
@@ -375,6 +377,9 @@ def combine(result: DictionaryResult, probabilities: pd.DataFrame | None,
     dic = result.decided
     dict_pairs = {(p, t): s for p, t, s in
                   zip(dic["passage_id"], dic["theme"], dic["score"], strict=True)}
+    how = ({(p, t): (float(q), str(m)) for p, t, q, m in zip(
+               dic["passage_id"], dic["theme"], dic["probability"], dic["method"], strict=True)}
+           if "method" in dic else {})
     scores = result.scores
     all_scores = {(p, t): s for p, t, s in
                   zip(scores["passage_id"], scores["theme"], scores["score"], strict=True)}
@@ -382,7 +387,8 @@ def combine(result: DictionaryResult, probabilities: pd.DataFrame | None,
     trained = set(probabilities.columns) if probabilities is not None else set()
     for (pid, theme), score in dict_pairs.items():
         if theme not in trained:
-            rows.append((pid, theme, score, float("nan"), "dictionary"))
+            rows.append((pid, theme, score, *how.get((pid, theme), (float("nan"),
+                                                                    "dictionary"))))
     if probabilities is not None:
         for theme in probabilities.columns:
             cut = float(thresholds.get(theme, 0.5))
@@ -421,6 +427,7 @@ def code_passages(
     passages: pd.DataFrame, tokens: pd.DataFrame, coder: DictionaryCoder,
     learned: Sequence[LearnedCoder] = (),
     question_tokens: pd.DataFrame | None = None,
+    model: InformantModel | None = None,
 ) -> tuple[DictionaryResult, pd.DataFrame]:
     """The dictionary's evidence and decisions and the ``codings`` table of ``passages``
     (``question_tokens``: their questions, normalised, as context), combined with the
@@ -430,15 +437,25 @@ def code_passages(
     learned coder made alone takes as evidence the passage's words that push its theme up
     most."""
     matched = coder.match(tokens, question_tokens)
+    ids = list(passages["passage_id"])
+    features = list(features_from_tokens(tokens, ids))
+    explains: dict[str, SupervisedCoder] = {}  # the coder whose probability a theme takes
+    if model is not None and model.covers([t.id for t in coder.codebook.themes]):
+        probs, dims = model.predict(features)
+        probs.index, dims.index = pd.Index(ids), pd.Index(ids)
+        words = tokens[tokens["kind"] == "word"].groupby("passage_id").size()
+        # a model's probability for a passage of a few words is its prior, not evidence
+        probs = probs[words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS]
+        matched = replace(matched, decided=decide(matched.decided, matched.scores, probs,
+                                                  dims, coder.group))
+        explains.update({t: model.themes for t in model.themes.classes_})
+        explains.update({t: model.dimensions for t in model.dimensions.classes_})
     coders = list(learned)
     if not coders:
-        return matched, codings_frame(matched, passages)
-    ids = list(passages["passage_id"])
+        return matched, _explained(codings_frame(matched, passages), tokens, explains)
     cued = coder.matcher.cued_themes
-    features = list(features_from_tokens(tokens, ids))
     columns: dict[str, pd.Series] = {}
     thresholds: dict[str, float] = {}
-    explains: dict[str, LearnedCoder] = {}  # the coder whose probability a theme takes
     for one in coders:
         earned = set(trusted_themes(one))
         probabilities = one.predict_proba(features)
@@ -447,9 +464,17 @@ def code_passages(
             if theme in earned or theme not in cued:
                 columns[theme] = probabilities[theme]
                 thresholds[theme] = one.thresholds_[theme]
-                explains[theme] = one
+                if isinstance(one, SupervisedCoder):
+                    explains[theme] = one
     codings = codings_frame(matched, passages, probabilities=pd.DataFrame(columns, index=ids),
                             thresholds=thresholds)
+    return matched, _explained(codings, tokens, explains)
+
+
+def _explained(codings: pd.DataFrame, tokens: pd.DataFrame,
+               explains: Mapping[str, SupervisedCoder]) -> pd.DataFrame:
+    """``codings`` where a learned coder coded alone (no dictionary evidence) given as
+    evidence the passage's words that push its theme up most."""
     alone = codings["evidence"] == ""
     if alone.any():
         words = tokens[tokens["kind"] == "word"]
@@ -459,7 +484,7 @@ def code_passages(
                               strict=True):
             g = by_passage.get(pid)
             explainer = explains.get(theme)
-            if g is None or not isinstance(explainer, SupervisedCoder):
+            if g is None or explainer is None:
                 found.append("")
                 spans.append("")
                 continue
@@ -470,4 +495,4 @@ def code_passages(
                                                              strict=True)))
         codings.loc[alone, "evidence"] = found
         codings.loc[alone, "evidence_spans"] = spans
-    return matched, codings
+    return codings

@@ -1,0 +1,206 @@
+"""The informant-speech model: a supervised coder shipped with the default codebook.
+
+Informants rarely say a codebook's words; they tell what the head does, how the office
+behaves, what happened to a citizen's file. The dictionary coder finds what is said in the
+codebook's words; this model, learned from informant-style quotes written for tematik
+(``models/training/``, labelled by theme as a thesis author would file them, a quarter
+about other topics), recognises the same themes said indirectly. It has two parts, each a
+:class:`~pipeline.stages.supervised.SupervisedCoder`:
+
+- ``themes``: the probability of each top-level theme of the default codebook;
+- ``dimensions``: trained on the performance quotes only, the probability of each dimension
+  of performance (``kinerja.*``), used to name the dimension when the dictionary has no
+  evidence for one.
+
+:func:`pipeline.stages.themes.code_passages` combines it with the dictionary (see there).
+It is saved as plain JSON, gzip-compressed (``models/coders/informant.json.gz``, never
+pickle), and rebuilt
+deterministically by ``scripts/train_informant_model.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import (
+    DIMENSION_MIN,
+    MAX_THEMES,
+    MODEL_CUT,
+    MODEL_DIMENSION_CUT,
+    MODEL_SECOND_CUT,
+    MODEL_SURE,
+)
+from pipeline.errors import ResourceError
+from pipeline.resources import INFORMANT_MODEL
+from pipeline.stages.normalise import Normaliser
+from pipeline.stages.supervised import Doc, SupervisedCoder, features_from_texts
+
+FORMAT = "tematik.informant-model"
+FORMAT_VERSION = 1
+PERFORMANCE = "kinerja"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class InformantModel:
+    """The two fitted parts and the quotes' provenance (file names and SHA-256)."""
+
+    themes: SupervisedCoder
+    dimensions: SupervisedCoder
+    trained_on: Mapping[str, str]
+
+    @property
+    def classes_(self) -> list[str]:
+        return list(self.themes.classes_)
+
+    def covers(self, theme_ids: Sequence[str]) -> bool:
+        """Whether a codebook with ``theme_ids`` has every theme the model predicts (the
+        model belongs to the default codebook's themes; another codebook is coded by its
+        dictionary alone)."""
+        ids = set(theme_ids)
+        return set(self.themes.classes_) <= ids and set(self.dimensions.classes_) <= ids
+
+    def predict(self, docs: Sequence[Doc]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(top-level theme probabilities, performance dimension probabilities), one row per
+        document."""
+        return self.themes.predict_proba(docs), self.dimensions.predict_proba(docs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "version": FORMAT_VERSION, "themes": self.themes.to_dict(),
+                "dimensions": self.dimensions.to_dict(), "trained_on": dict(self.trained_on)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InformantModel:
+        if not isinstance(data, Mapping) or data.get("format") != FORMAT or \
+                data.get("version") != FORMAT_VERSION:
+            raise ResourceError("not a tematik informant model of this version",
+                                fix="Rebuild it with scripts/train_informant_model.py.")
+        return cls(SupervisedCoder.from_dict(data["themes"]),
+                   SupervisedCoder.from_dict(data["dimensions"]),
+                   {str(k): str(v) for k, v in dict(data.get("trained_on") or {}).items()})
+
+
+def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0,
+          min_df: int = 1, trained_on: Mapping[str, str] | None = None) -> InformantModel:
+    """Fit both parts on ``quotes`` (columns ``text`` and ``labels``: theme ids separated by
+    ``;``, ``other`` for a quote about none of the themes)."""
+    docs = features_from_texts(quotes["text"], normaliser)
+    labels = [[x for x in str(v).split(";") if x and x != OTHER] for v in quotes["labels"]]
+    tops = [sorted({x.split(".")[0] for x in ls}) for ls in labels]
+    themes = SupervisedCoder(random_state=random_state, min_df=min_df).fit(docs, tops)
+    performance = [i for i, ls in enumerate(labels) if any("." in x and
+                                                           x.startswith(PERFORMANCE + ".")
+                                                           for x in ls)]
+    dims = [[x for x in labels[i] if x.startswith(PERFORMANCE + ".")] for i in performance]
+    dimensions = SupervisedCoder(random_state=random_state, min_df=min_df).fit(
+        [docs[i] for i in performance], dims)
+    return InformantModel(themes, dimensions, dict(trained_on or {}))
+
+
+def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
+           dimensions: pd.DataFrame, group: Callable[[str], str]) -> pd.DataFrame:
+    """The dictionary's decisions (``decided``: passage_id, theme, score) with the model's.
+
+    Per passage: a theme group the dictionary coded stays (method ``combined`` when the
+    model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``); a group only
+    the model finds is added (method ``model``) while the passage has fewer than
+    :data:`MAX_THEMES` groups, most probable first. A group is coded as its sub-theme with
+    the most dictionary evidence (:data:`DIMENSION_MIN`), else, for performance, the
+    dimension the model names with probability :data:`MODEL_DIMENSION_CUT`, else the group
+    itself. ``themes``/``dimensions``: the model's probabilities, indexed by passage_id.
+    Columns: passage_id, theme, score, probability, method."""
+    by_passage: dict[str, list[tuple[str, float]]] = {}
+    for pid, theme, score in zip(decided["passage_id"], decided["theme"], decided["score"],
+                                 strict=True):
+        by_passage.setdefault(str(pid), []).append((str(theme), float(score)))
+    member_scores: dict[str, dict[str, float]] = {}
+    for pid, theme, score, blocked in zip(scores["passage_id"], scores["theme"],
+                                          scores["score"], scores["blocked"], strict=True):
+        if not blocked and score > 0:
+            member_scores.setdefault(str(pid), {})[str(theme)] = float(score)
+    rows: list[tuple[str, str, float, float, str]] = []
+    for pid in themes.index.astype(str):
+        probs = themes.loc[pid]
+        coded = by_passage.pop(pid, [])
+        groups = {group(t) for t, _ in coded}
+        for theme, score in coded:
+            p = float(probs.get(group(theme), float("nan")))
+            theme = _dimension(theme, pid, dimensions)
+            rows.append((pid, theme, score, round(p, 4) if p == p else p,
+                         "combined" if p >= MODEL_CUT else "dictionary"))
+        found = sorted(((float(p), str(g)) for g, p in probs.items()
+                        if p >= MODEL_CUT and g not in groups), reverse=True)
+        evident = {group(t) for t in member_scores.get(pid, {})}
+        # a second theme needs more: a surer model and words of its own in the passage
+        found = [(p, g) for n, (p, g) in enumerate(found)
+                 if not (groups or n) or (p >= MODEL_SECOND_CUT and g in evident)
+                 or p >= MODEL_SURE]
+        for p, g in found[:max(0, MAX_THEMES - len(groups))]:
+            own = {t: s for t, s in member_scores.get(pid, {}).items() if group(t) == g}
+            children = sorted(((s, t) for t, s in own.items() if t != g),
+                              key=lambda x: (-x[0], x[1]))
+            theme = (children[0][1] if children and children[0][0] >= DIMENSION_MIN
+                     else _dimension(g, pid, dimensions))
+            rows.append((pid, theme, round(sum(own.values()), 4), round(p, 4), "model"))
+    for pid, coded in by_passage.items():  # passages the model did not see
+        rows.extend((pid, t, s, float("nan"), "dictionary") for t, s in coded)
+    frame = pd.DataFrame(rows, columns=["passage_id", "theme", "score", "probability",
+                                        "method"])
+    frame["score"] = frame["score"].astype("float64")
+    frame["probability"] = frame["probability"].astype("float64")
+    return frame
+
+
+def _dimension(theme: str, pid: str, dimensions: pd.DataFrame) -> str:
+    """``kinerja`` as the dimension the model names confidently; any other theme as is."""
+    if theme != PERFORMANCE or pid not in dimensions.index or not len(dimensions.columns):
+        return theme
+    values = dimensions.loc[pid].to_numpy(dtype=float)
+    row = {str(k): float(v) for k, v in zip(dimensions.columns, values, strict=True)}
+    best = max(sorted(row), key=lambda k: row[k])
+    return best if row[best] >= MODEL_DIMENSION_CUT else theme
+
+
+def model_bytes(model: InformantModel) -> bytes:
+    """The model as its file: JSON with sorted keys, gzip-compressed with no time stamp (the
+    same model, the same bytes)."""
+    text = json.dumps(model.to_dict(), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")) + "\n"
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def read_model(data: bytes) -> InformantModel:
+    """A model from the bytes :func:`model_bytes` gave."""
+    try:
+        return InformantModel.from_dict(json.loads(gzip.decompress(data)))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ResourceError(f"the informant model cannot be read ({exc.__class__.__name__})",
+                            fix="Rebuild it with scripts/train_informant_model.py.") from exc
+
+
+def model_record(model: InformantModel | None, theme_ids: Sequence[str]) -> dict[str, object]:
+    """What a run's manifest says of the informant model: whether it coded, and from which
+    quotes it was trained."""
+    if model is None:
+        return {"used": False, "why": "turned off (--no-informant-model)"}
+    if not model.covers(theme_ids):
+        return {"used": False, "why": "the codebook does not have the model's themes"}
+    return {"used": True, "file": INFORMANT_MODEL.name, "trained_on": dict(model.trained_on),
+            "cut": MODEL_CUT}
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = INFORMANT_MODEL) -> InformantModel | None:
+    """The shipped informant model, or None when the file is absent (a checkout without
+    it codes with the dictionary alone)."""
+    if not Path(path).is_file():
+        return None
+    return read_model(Path(path).read_bytes())

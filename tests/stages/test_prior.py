@@ -1,0 +1,82 @@
+"""The informant-speech model shipped with the default codebook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.readers.codebook import load_codebook
+from pipeline.resources import MODELS_DIR
+from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.prior import load_model, model_bytes, read_model, train
+from pipeline.stages.segment import passages_frame, text_passage
+from pipeline.stages.themes import DictionaryCoder, code_passages
+from tests.conftest import ROOT, write
+
+INDIRECT = [
+    # culture through habits and relations, none of the codebook's words
+    "Kami di sini sudah seperti saudara sendiri, kalau ada yang punya hajatan semua datang "
+    "bantu masak dari malam.",
+    # staff competence through who can do what
+    "Yang bisa ngoperasiin aplikasi itu cuma satu orang, Mbak, kalau dia cuti ya semua "
+    "berhenti.",
+]
+
+
+def code(texts: list[str], normaliser: Normaliser, *, model: bool = True) -> pd.DataFrame:
+    units = [text_passage(f"t:{i}", "t", text) for i, text in enumerate(texts)]
+    _, codings = code_passages(passages_frame(units), normalise(units, normaliser),
+                               DictionaryCoder(load_codebook(), normaliser),
+                               model=load_model() if model else None)
+    return codings
+
+
+def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> None:
+    codings = code(INDIRECT, normaliser)
+    first = codings[codings["passage_id"] == "t:0"].set_index("theme")
+    assert list(first.index) == ["budaya_organisasi"]
+    assert first.loc["budaya_organisasi", "method"] == "model"
+    assert first.loc["budaya_organisasi", "probability"] >= 0.5
+    assert first.loc["budaya_organisasi", "evidence"]  # the words that pushed it, shown
+    assert "sdm" in set(codings.loc[codings["passage_id"] == "t:1", "theme"])
+    assert code(INDIRECT, normaliser, model=False).empty  # the dictionary finds nothing
+
+
+def test_a_few_words_are_no_evidence_for_the_model(normaliser: Normaliser) -> None:
+    assert code(["Ya gitu aja sih, Mas.", "Iya, betul, Pak."], normaliser).empty
+
+
+def test_the_model_stays_out_of_another_codebook(normaliser: Normaliser,
+                                                 tmp_path: Path) -> None:
+    book = write(tmp_path / "lain.yaml", "name: lain\nversion: 1\nlanguage: id\n"
+                 "description: tes\nthemes:\n  - id: pertanian\n    label: {id: Pertanian, "
+                 "en: Farming}\n    keywords: [sawah, panen]\n    phrases: []\n")
+    model = load_model()
+    assert model is not None and not model.covers([t.id for t in load_codebook(book).themes])
+    sheet = write(tmp_path / "k.csv", "teks\n" + "\n".join(f'"{t}"' for t in INDIRECT) + "\n")
+    out = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "teks", "--codebook",
+                                    str(book), "--out", str(tmp_path / "k-out.csv")])
+    assert out.exit_code == 0 and "coded 0 of 2 texts" in out.output
+
+
+def test_training_is_deterministic_and_round_trips(normaliser: Normaliser) -> None:
+    quotes = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False).head(150)
+                        for f in sorted((MODELS_DIR / "training").glob("quotes_*.csv"))])
+    a = model_bytes(train(quotes, normaliser, random_state=0))
+    b = model_bytes(train(quotes, normaliser, random_state=0))
+    assert a == b
+    back = read_model(a)
+    assert model_bytes(back) == a
+
+
+@pytest.mark.slow
+def test_the_shipped_model_is_the_one_its_quotes_give() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_informant_model.py"),
+                           "--check"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
