@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config, resources
+from pipeline import __version__, config, resources
 from pipeline.runs.run import PACKAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,10 @@ def test_the_manifest_records_every_dependency(sample_run: Path) -> None:
     recorded = {canonical(name): version for name, version in packages.items()}
     for name in declared():
         assert recorded[name] not in ("", "not installed"), name
+
+
+def test_the_package_version_is_the_one_tematik_reports() -> None:
+    assert metadata.version("tematik") == __version__
 
 
 # -- start-up: the library is imported only by the commands that need it ----------------------
