@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.limits import InputLimits
-from pipeline.resources import DEFAULT_CODEBOOK, MODELS_DIR
+from pipeline.resources import CORPUS_DIR, DEFAULT_CODEBOOK, MODELS_DIR
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-"""The embedded sample corpus ``tematik run`` uses when given no input."""
+DEFAULT_CORPUS = CORPUS_DIR
+"""The embedded sample corpus ``tematik run`` uses when given no input (shipped with the
+package: :func:`pipeline.resources.assets_dir`)."""
 
 # -- segment ----------------------------------------------------------------------------------
 

@@ -9,6 +9,11 @@ senses), ``suffix_in.tsv`` (roots whose spoken ``-in`` is ``-i`` or nothing), ``
 STIF's formal side uses each root, to choose between candidate roots), ``answer_words.txt``
 (fillers that answer "yes" at the start of a sentence).
 A malformed line is a :class:`ResourceError` naming file and line.
+
+Where the shipped assets are: the repository keeps ``models/`` and ``corpus/`` at its top
+level; a built wheel carries copies of both inside the package, as ``pipeline/_assets/``
+(``setup.py`` copies them at build time), found with :mod:`importlib.resources`. A source
+checkout or an editable install has no ``_assets`` and reads the checkout's folders.
 """
 
 from __future__ import annotations
@@ -16,11 +21,26 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pipeline.errors import ResourceError
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+def assets_dir() -> Path:
+    """The folder holding ``models/`` and ``corpus/``: ``pipeline/_assets`` in an installed
+    wheel, else the top of the checkout this package was imported from."""
+    shipped = resources.files("pipeline") / "_assets"
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped.resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+ASSETS_DIR = assets_dir()
+MODELS_DIR = ASSETS_DIR / "models"
+"""The shipped codebooks (``codebooks/``) and lexicons (``lexicons/``)."""
+CORPUS_DIR = ASSETS_DIR / "corpus"
+"""The embedded sample corpus."""
 DEFAULT_CODEBOOK = MODELS_DIR / "codebooks" / "kinerja-aparatur.yaml"
 INFORMANT_MODEL = MODELS_DIR / "coders" / "informant.json.gz"
 """The informant-speech model shipped with the default codebook (pipeline/stages/prior.py)."""
@@ -56,8 +76,8 @@ def _lines(path: Path) -> list[tuple[int, str]]:
     except FileNotFoundError as exc:
         raise ResourceError(
             f"lexicon file missing: {path}",
-            fix="models/lexicons/ ships with tematik's repository: clone it again or restore "
-            "the folder.",
+            fix="The lexicons ship with tematik: reinstall it, or in a clone of its "
+            "repository restore models/ (git checkout -- models).",
         ) from exc
     except UnicodeDecodeError as exc:
         raise ResourceError(f"{path}: not UTF-8 text", fix="Save the file as UTF-8.") from exc

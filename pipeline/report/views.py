@@ -7,12 +7,15 @@ marked with ``mark`` (``**word**`` by default; the CLI underlines it on a termin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pipeline.agreement.compare import CompareResult
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
+
+if TYPE_CHECKING:  # only for annotations: compare's coders import spaCy and scikit-learn
+    from pipeline.agreement.compare import CompareResult
 
 Mark = Callable[[str], str]
 

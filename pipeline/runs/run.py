@@ -48,8 +48,10 @@ Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as each stage starts (``done`` stages finished
 of ``total``) and once at the end with stage "" and ``done == total``. The CLI draws a
 progress bar with it; the library never prints."""
-PACKAGES = ("spacy", "scikit-learn", "gensim", "pandas", "pyarrow", "numpy", "click",
-            "python-docx", "openpyxl", "Sastrawi", "PyYAML", "matplotlib")
+PACKAGES = ("spacy", "scikit-learn", "gensim", "pandas", "pyarrow", "numpy", "scipy", "click",
+            "python-docx", "openpyxl", "xlsxwriter", "Sastrawi", "PyYAML", "defusedxml",
+            "threadpoolctl", "matplotlib")
+"""Every runtime dependency (pyproject.toml), whose versions the manifest records."""
 CODING_TABLES = ("transcripts", "turns", "passages", "tokens", "evidence", "theme_scores",
                  "codings", "theme_matrix", "theme_cooccurrence")
 

@@ -23,14 +23,20 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipeline.errors import RunDirectoryError, TematikError, UsageError
 from pipeline.readers.codebook import load_codebook
-from pipeline.stages.coders import LEARNED, LearnedCoder
-from pipeline.stages.topicmodels import TopicModel
 from pipeline.types import Codebook
+
+if TYPE_CHECKING:
+    from pipeline.stages.coders import LearnedCoder
+    from pipeline.stages.topicmodels import TopicModel
+
+# The topic model (gensim, scipy) and the learned coders (scikit-learn) are imported where they
+# are loaded: the commands that only read a run's tables (themes, topics) start without them.
 
 log = logging.getLogger(__name__)
 
@@ -453,6 +459,8 @@ def load_topic_model(folder: Path) -> TopicModel:
     if not (model_dir / "model.json").is_file():
         raise UsageError(f"{folder} has no saved topic model",
                          fix="Run tematik run with --topics auto or --topics K.")
+    from pipeline.stages.topicmodels import TopicModel
+
     try:
         return TopicModel.from_files({p.name: p.read_bytes() for p in model_dir.iterdir()
                                       if p.is_file() and not p.name.startswith(".")})
@@ -477,6 +485,8 @@ def save_learned(folder: Path, name: str, coder: LearnedCoder) -> None:
 
 def load_learned(folder: Path) -> dict[str, LearnedCoder]:
     """The learned coders a run saved, by name (none when it learned none)."""
+    from pipeline.stages.coders import LEARNED
+
     found = {}
     for name, learner in LEARNED.items():
         path = Path(folder) / name / "model.json"

@@ -11,12 +11,12 @@ import pandas as pd
 
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.readers.codebook import Problem, check_codebook
-from pipeline.report import topicview as tv
-from pipeline.report.views import supervised_view, themes_view
 from pipeline.resources import load_lexicon
 from pipeline.runs import rundir
-from pipeline.stages.normalise import Normaliser
 from pipeline.types import Codebook
+
+# Each command imports what it shows where it shows it: 'tematik themes' reads tables and
+# never needs the topic stage (scipy) or the normaliser (spaCy), which take seconds to import.
 
 THEMES_TABLES = ("passages", "codings", "evidence", "theme_matrix")
 SUPERVISED_TABLES = ("supervised_cv", "supervised_terms")
@@ -36,6 +36,8 @@ def themes_text(run_dir: Path, *, theme: str | None = None, informant: str | Non
                 mark: Callable[[str], str] | None = None, limit: int = 20) -> str:
     """What ``tematik themes`` prints: the themes of RUN (or the passages of one ``theme``),
     evidence marked with ``mark``, and the supervised coder's scores when RUN trained one."""
+    from pipeline.report.views import supervised_view, themes_view
+
     book, tables = themes_tables(run_dir)
     try:
         text = themes_view(book, tables["passages"], tables["codings"], tables["evidence"],
@@ -58,6 +60,8 @@ def topics_text(run_dir: Path, *, topic: int | None = None, n_passages: int | No
     """What ``tematik topics`` prints, as text, JSON or CSV (``fmt``): how K was chosen
     (``k_report``), the prevalence table ``by`` a field, or the topics with ``n_passages``
     representative passages each (all topics, or one)."""
+    from pipeline.report import topicview as tv
+
     tables = read_topics(run_dir)
     if k_report:
         report = tables["k_report"]
@@ -96,6 +100,8 @@ def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
 def check_file(path: Path) -> list[Problem]:
     """:func:`~pipeline.readers.codebook.check_codebook` with the stems of the shipped
     lexicon's normaliser."""
+    from pipeline.stages.normalise import Normaliser
+
     normaliser = Normaliser(load_lexicon())
 
     def stem(word: str) -> str:
