@@ -40,8 +40,28 @@ from pipeline.readers.qdpx import (
     stable_guid,
 )
 from pipeline.readers.qdpx_tables import NotedCoding
+from pipeline.report.data import number
+from pipeline.report.labels import labels
 
 # ----------------------------------------------------------------------------- writing
+
+
+def coding_note(evidence: object, score: object, method: object, probability: object, *,
+                threshold: float | None, lang: str = "id") -> str:
+    """The memo of one of tematik's codings in a project: that the code is automatic (and
+    by which method), its evidence as spoken (``pertanyaan: ...`` for the interviewer's
+    words), its score against the threshold, and the trained coder's probability when it
+    has one."""
+    t = labels(lang)
+    said = str(evidence).strip() if isinstance(evidence, str) and evidence.strip() else ""
+    how = t.get(f"method_name_{method}", str(method or "")) or t["method_name_dictionary"]
+    note = t["qdpx_note"].format(method=how, evidence=said or t["qdpx_no_evidence"],
+                                 score=number(score, lang, 2),
+                                 threshold=number(threshold, lang, 1))
+    if number(probability, lang, 2) != "–":
+        note += " " + t["qdpx_probability"].format(probability=number(probability, lang, 2))
+    return note
+
 
 
 def _clean(value: str) -> str:

@@ -21,7 +21,7 @@ from pipeline.readers.qdpx_tables import (
     project_from_tables,
     themes_from_codes,
 )
-from pipeline.report.qdpx_write import qdc_bytes, qdpx_bytes
+from pipeline.report.qdpx_write import coding_note, qdc_bytes, qdpx_bytes
 from pipeline.runs.rundir import write_output
 from tests.conftest import DATA
 
@@ -125,8 +125,10 @@ def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
     # selection's Description, its date (ISO 8601) the selection's and the coding's.
     xmlschema = pytest.importorskip("xmlschema")
     transcripts, codings = _tables()
-    note = ("Kode otomatis tematik (kamus buku kode), bukan kode peneliti. Bukti: "
-            "turun langsung; pertanyaan: kepemimpinan. Skor 3,25 (ambang 1,5).")
+    note = coding_note("turun langsung; pertanyaan: kepemimpinan", 3.25, "dictionary",
+                       float("nan"), threshold=1.5)
+    assert note == ("Kode otomatis tematik (kamus buku kode), bukan kode peneliti. Bukti: "
+                    "turun langsung; pertanyaan: kepemimpinan. Skor 3,25 (ambang 1,5).")
     codings = codings.assign(note=[note if pd.isna(u) else None for u in codings["user"]])
     project = project_from_tables(transcripts, codings, created="2025-03-14T03:00:00Z")
     qde = zipfile.ZipFile(io.BytesIO(qdpx_bytes(project))).read("project.qde").decode()
@@ -141,6 +143,10 @@ def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
     back = read_qdpx(write_output(tmp_path / "p.qdpx", qdpx_bytes(project)))
     assert sorted((c.start, c.end) for c in back.codings) == sorted(
         zip(codings["start"], codings["end"], strict=True))
+    en = coding_note("tegas", 2.0, "combined", 0.81, threshold=1.5, lang="en")
+    assert en == ("Automatic code by tematik (codebook dictionary and trained coder), not the "
+                  "researcher's. Evidence: tegas. Score 2.00 (threshold 1.5). Trained coder's "
+                  "probability 0.81.")
 
 
 def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:
