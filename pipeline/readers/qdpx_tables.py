@@ -2,8 +2,9 @@
 
 - :func:`project_from_tables`: transcripts, codings (and passages) to a project with the
   transcripts as text sources, the themes as codes nested by their dotted ids, the
-  codings by their users (``tematik`` unless the table says otherwise) and the informants
-  as cases with their metadata as variables.
+  codings by their users (``tematik`` unless the table says otherwise), each with its note
+  (why it was coded: a :class:`NotedCoding`) and date, and the informants as cases with
+  their metadata as variables (dates in ISO 8601, :func:`iso_date`).
 - :func:`codings_frame`: a project's codings as one flat table.
 - :func:`source_metadata`: informant metadata of each source, from its cases.
 - :func:`themes_from_codes`: codebook themes (without cues) from REFI-QDA codes, so a
@@ -12,11 +13,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -35,6 +37,68 @@ TEMATIK_USER = "tematik"
 CODINGS_COLUMNS = ["source", "source_guid", "code", "code_path", "code_guid", "theme", "user",
                    "user_guid", "start", "end", "text"]
 METADATA_COLUMNS = ("informant", "role", "unit", "date", "place")
+DATE_KEYS = ("date", "tanggal")
+"""Metadata fields holding an interview's date: written in ISO 8601 when they can be read."""
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1, "februari": 2, "pebruari": 2, "feb": 2,
+    "february": 2, "maret": 3, "mar": 3, "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6, "juli": 7, "jul": 7, "july": 7, "agustus": 8, "agu": 8,
+    "agt": 8, "ags": 8, "aug": 8, "august": 8, "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10, "november": 11, "nopember": 11,
+    "nov": 11, "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+_DATE_PATTERNS = (
+    (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), "ymd"),
+    (re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b"), "dmy"),
+    (re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\b"), "d month y"),
+    (re.compile(r"\b([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b"), "month d y"),
+)
+
+
+def iso_date(text: object) -> str | None:
+    """The date in ``text`` as ISO 8601 (``2025-03-14``), or None when it holds none:
+    ``14 Maret 2025``, ``Senin, 14 Maret 2025``, ``14/03/2025`` (day first, as Indonesians
+    write it), ``2025-03-14``, ``March 14, 2025``; Indonesian and English month names and
+    their short forms."""
+    value = str(text or "")
+    for pattern, order in _DATE_PATTERNS:
+        for m in pattern.finditer(value):
+            a, b, c = m.groups()
+            try:
+                if order == "ymd":
+                    day = dt.date(int(a), int(b), int(c))
+                elif order == "dmy":
+                    day = dt.date(int(c), int(b), int(a))
+                elif order == "d month y":
+                    day = dt.date(int(c), MONTHS[b.casefold()], int(a))
+                else:
+                    day = dt.date(int(c), MONTHS[a.casefold()], int(b))
+            except (KeyError, ValueError):
+                continue
+            return day.isoformat()
+    return None
+
+
+def iso_datetime(value: object) -> str:
+    """A timestamp (a run's ``finished``: ``2026-12-03T01:42:20+00:00``) as the ISO 8601
+    UTC form REFI-QDA projects carry (``2026-12-03T01:42:20Z``); "" when it is not one. A
+    time without a zone is taken as UTC."""
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class NotedCoding(Coding):
+    """A coding with what a QDA program shows beside it: ``note`` (why it was coded: the
+    evidence and the score, as the coding's memo) and ``created`` (ISO 8601, UTC)."""
+
+    note: str = ""
+    created: str = ""
 
 
 def code_guid(theme_id: str) -> str:
@@ -82,8 +146,8 @@ def codes_from_themes(codebook: Codebook | None, theme_ids: Iterable[str] = ()) 
 
 
 def _resolve_codings(codings: pd.DataFrame, passages: pd.DataFrame | None,
-                     default_user: str) -> list[tuple[str, int, int, str, str]]:
-    """(transcript_id, start, end, theme, user) for every row of ``codings``."""
+                     default_user: str) -> list[tuple[str, int, int, str, str, str]]:
+    """(transcript_id, start, end, theme, user, note) for every row of ``codings``."""
     if "theme" not in codings.columns:
         raise ValueError("the codings table needs a 'theme' column")
     spans: dict[str, tuple[str, int, int]] = {}
@@ -107,7 +171,9 @@ def _resolve_codings(codings: pd.DataFrame, passages: pd.DataFrame | None,
             raise ValueError(f"coding {row} names neither a transcript_id nor a passage_id")
         value = row[user_col] if user_col else None
         user = str(value).strip() if isinstance(value, str) and value.strip() else default_user
-        out.append((tid, int(start), int(end), str(row["theme"]), user))
+        note = row.get("note")
+        out.append((tid, int(start), int(end), str(row["theme"]), user,
+                    note.strip() if isinstance(note, str) else ""))
     return out
 
 
@@ -122,6 +188,9 @@ def _metadata(row: dict[Hashable, object]) -> dict[str, str]:
         value = row.get(col)
         if isinstance(value, str) and value.strip():
             out.setdefault(col, value.strip())
+    for key in DATE_KEYS:
+        if key in out:
+            out[key] = iso_date(out[key]) or out[key]
     return out
 
 
@@ -133,6 +202,7 @@ def project_from_tables(
     passages: pd.DataFrame | None = None,
     name: str = "tematik",
     default_user: str = TEMATIK_USER,
+    created: str = "",
 ) -> QdaProject:
     """A project from the ``transcripts`` table (transcript_id, text; informant and
     metadata when present) and a ``codings`` table. The cases are the informants, named as
@@ -142,7 +212,12 @@ def project_from_tables(
     ``codings`` columns: ``theme`` (a theme id), and ``transcript_id`` or ``passage_id``;
     ``start``/``end`` (offsets into the transcript text; taken from ``passages`` when
     missing); optional ``user`` or ``coder`` (default ``default_user``). Manual codings
-    go in the same table under their coders' names.
+    go in the same table under their coders' names. An optional ``note`` column is each
+    coding's memo (for tematik's codings: the evidence and the score, so a researcher in
+    NVivo or ATLAS.ti sees why a passage was coded); ``created`` (ISO 8601, UTC: see
+    :func:`iso_datetime`) dates ``default_user``'s codings. Both come back as
+    :class:`NotedCoding`. The cases' ``date`` is written in ISO 8601 where it can be read
+    (:func:`iso_date`).
     """
     rows = transcripts.to_dict("records")
     people: dict[str, list[str]] = {}  # each transcript's informants by their display names
@@ -167,19 +242,20 @@ def project_from_tables(
                 found[0].setdefault(key, value)
             found[1].append(guid)
     resolved = _resolve_codings(codings, passages, default_user)
-    for tid, start, end, theme, _ in resolved:
+    for tid, start, end, theme, *_ in resolved:
         if tid not in texts:
             raise ValueError(f"a coding of theme {theme!r} names transcript {tid!r}, which "
                              "is not in the transcripts table")
         if not 0 <= start <= end <= len(texts[tid]):
             raise ValueError(f"coding {start}-{end} of theme {theme!r} lies outside "
                              f"transcript {tid!r} ({len(texts[tid])} characters)")
-    user_names = [default_user, *sorted({u for *_, u in resolved} - {default_user})]
+    user_names = [default_user, *sorted({r[4] for r in resolved} - {default_user})]
     users = tuple(User(user_guid(u), u, u) for u in user_names)
-    codes = codes_from_themes(codebook, (t for _, _, _, t, _ in resolved))
+    codes = codes_from_themes(codebook, (r[3] for r in resolved))
     project_codings = tuple(
-        Coding(stable_guid("source", tid), start, end, code_guid(theme), user_guid(user))
-        for tid, start, end, theme, user in resolved)
+        NotedCoding(stable_guid("source", tid), start, end, code_guid(theme), user_guid(user),
+                    note=note, created=created if user == default_user else "")
+        for tid, start, end, theme, user, note in resolved)
     cases = tuple(Case(stable_guid("case", case), case, variables, tuple(refs))
                   for case, (variables, refs) in cases_by_name.items())
     return QdaProject(name=name, users=users, codes=codes, sources=tuple(sources),

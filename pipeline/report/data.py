@@ -7,297 +7,32 @@ languages, and the small summaries computed from the tables (no file IO, no rend
 ``topic_prevalence``, ``k_report``, ``agreement``, ``agreement_pairs``, ``disagreements``)
 and its codebook. A section whose tables are missing is left out of the report.
 
-Labels: :data:`ID` (Indonesian, the default) and :data:`EN` (English), one dict per
-language with the same keys; :func:`labels` picks one.
+Labels are in :mod:`pipeline.report.labels` (imported here too: :data:`ID`, :data:`EN`,
+:func:`labels`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
-from pipeline.errors import UsageError
+from pipeline.report.labels import EN as EN
+from pipeline.report.labels import ID as ID
+from pipeline.report.labels import LABELS as LABELS
+from pipeline.report.labels import LANGS as LANGS
+from pipeline.report.labels import Lang as Lang
+from pipeline.report.labels import labels as labels
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
 MAX_SHOWN = 40
 """Informants the matrix and the heatmaps show at most (see :func:`most_passages`)."""
 K = TypeVar("K")
-Lang = Literal["id", "en"]
-LANGS: tuple[Lang, ...] = ("id", "en")
-
-ID: dict[str, str] = {
-    "title": "Laporan analisis tematik",
-    "run": "Run",
-    "finished": "Selesai",
-    "codebook": "Buku kode",
-    "contents": "Daftar isi",
-    "corpus": "Korpus",
-    "transcripts": "Transkrip",
-    "informants": "Informan",
-    "informant": "Informan",
-    "role": "Jabatan/peran",
-    "passages": "Passage",
-    "words": "Kata",
-    "transcript": "Transkrip",
-    "format": "Format",
-    "date": "Tanggal",
-    "unit": "Unit kerja",
-    "themes": "Tema",
-    "theme": "Tema",
-    "theme_id": "Kode",
-    "prevalence": "Prevalensi tema dan subtema",
-    "uncoded_note": "{coded} dari {total} passage informan dikode dengan sedikitnya satu "
-    "tema; {left} ({share}) tidak dikode karena tidak ada tema yang cukup bukti (skor "
-    "ambang {threshold}). Kode ini dibuat otomatis dari kata-kata buku kode, bukan oleh "
-    "peneliti.",
-    "prevalence_note": "Passage informan yang dikode dengan tema (tema induk menghitung "
-    "subtemanya juga), dan persentasenya dari semua passage informan.",
-    "share": "Persentase",
-    "coded_passages": "Passage dikode",
-    "matrix": "Matriks tema x informan (penyajian data)",
-    "matrix_note": "Setiap sel: jumlah passage informan yang dikode dengan tema "
-    "(persentase dari passage informan itu) dan kutipan terbaiknya.",
-    "shown_informants": "Ditampilkan {shown} dari {total} informan, yang passagenya "
-    "terbanyak; semua informan ada di theme_matrix.csv dan workbook.xlsx.",
-    "cooccurrence": "Kemunculan bersama tema",
-    "cooccurrence_note": "Indeks Jaccard: passage yang dikode dengan kedua tema dibagi "
-    "passage yang dikode dengan salah satunya.",
-    "pair": "Pasangan",
-    "jaccard": "Jaccard",
-    "quotes": "Kutipan terbaik per tema",
-    "quotes_note": "Passage dengan skor tertinggi; kata bukti yang memicu kode ditandai.",
-    "score": "Skor",
-    "no_codings": "Tidak ada passage yang dikode dengan tema ini.",
-    "topics": "Topik",
-    "topic": "Topik",
-    "label": "Label",
-    "seed_theme": "Tema benih",
-    "terms": "Kata kunci topik",
-    "coherence": "Koherensi",
-    "topics_note": "Prevalensi: persentase passage yang topik utamanya topik ini. "
-    "Koherensi c_npmi: 1 = kata-katanya selalu muncul bersama, 0 = saling lepas.",
-    "topic_by_informant": "Prevalensi topik per informan",
-    "representative": "Kutipan representatif",
-    "probability": "Peluang",
-    "k_selection": "Pemilihan jumlah topik (K)",
-    "k": "K",
-    "stability": "Stabilitas",
-    "chosen": "Dipilih",
-    "reason": "Alasan",
-    "agreement": "Kesepakatan dengan pengodean manual",
-    "agreement_note": "tematik dibandingkan dengan {reference} sebagai acuan, unit: {unit}, "
-    "{units} unit. Tolok ukur: kappa menurut Landis & Koch (1977), alpha menurut "
-    "Krippendorff (2004).",
-    "ci_note": "Dalam kurung siku: interval kepercayaan 95% (bootstrap).",
-    "units": "Unit",
-    "both": "Keduanya",
-    "only_a": "Hanya manual",
-    "only_b": "Hanya tematik",
-    "kappa": "Kappa Cohen",
-    "alpha": "Alpha Krippendorff",
-    "landmark": "Tolok ukur",
-    "precision": "Presisi",
-    "recall": "Recall",
-    "f1": "F1",
-    "note": "Catatan",
-    "ci": "IK 95%",
-    "micro": "mikro (semua tema)",
-    "macro": "makro (rata-rata tema)",
-    "coder_pairs": "Pasangan pengode",
-    "kind": "Jenis",
-    "disagreements": "Ketidaksepakatan",
-    "disagreements_note": "{n} ketidaksepakatan ({shown} pertama ditampilkan; daftar lengkap "
-    "ada di workbook.xlsx).",
-    "evidence": "Bukti",
-    "text": "Teks",
-    "record": "Catatan reproduksibilitas",
-    "saturation": "Saturasi: yang ditambahkan wawancara baru",
-    "saturation_note": "Wawancara baru ditempatkan dengan model run sebelumnya tanpa dilatih "
-                       "ulang. Run sebelumnya:",
-    "sat_run": "Run sebelumnya", "sat_new_col": "Wawancara baru",
-    "sat_status": "Status", "sat_confirmed": "dikonfirmasi",
-    "sat_new": "baru dalam wawancara baru", "sat_missing": "tidak muncul di wawancara baru",
-    "sat_absent": "tidak ada",
-    "record_note": "Input, konfigurasi, dan seed yang sama menghasilkan tabel yang identik.",
-    "versions": "Versi perangkat lunak",
-    "package": "Paket",
-    "version": "Versi",
-    "seed": "Seed",
-    "config": "Konfigurasi",
-    "setting": "Pengaturan",
-    "value": "Nilai",
-    "inputs": "Berkas input",
-    "path": "Berkas",
-    "sha256": "SHA-256",
-    "lexicon": "Leksikon",
-    "manual": "Pengodean manual",
-    "generated": "Dibuat oleh tematik {version}. Berkas ini berdiri sendiri dan dapat dibuka "
-    "tanpa internet.",
-    "figure": "Gambar",
-    "count": "Jumlah",
-    "none": "–",
-    "axis_share_passages": "Persentase passage informan",
-    "axis_informant": "Informan",
-    "axis_theme": "Tema",
-    "axis_k": "Jumlah topik (K)",
-    "axis_value": "Nilai",
-    "score_line": "Skor (c_npmi + 0,25 × stabilitas)",
-    "chosen_k": "K terpilih",
-    "topic_prefix": "Topik",
-    "subtheme": "Subtema",
-    "prevalence_short": "Prevalensi",
-    "unit_passage": "passage",
-    "unit_sentence": "kalimat",
-    "unit_character": "karakter",
-    "extra by tematik": "tambahan oleh tematik",
-    "missed by tematik": "terlewat oleh tematik",
-    "parent_theme": "Tema",
-}
-
-EN: dict[str, str] = {
-    "title": "Thematic analysis report",
-    "run": "Run",
-    "finished": "Finished",
-    "codebook": "Codebook",
-    "contents": "Contents",
-    "corpus": "Corpus",
-    "transcripts": "Transcripts",
-    "informants": "Informants",
-    "informant": "Informant",
-    "role": "Role",
-    "passages": "Passages",
-    "words": "Words",
-    "transcript": "Transcript",
-    "format": "Format",
-    "date": "Date",
-    "unit": "Unit",
-    "themes": "Themes",
-    "theme": "Theme",
-    "theme_id": "Code",
-    "prevalence": "Prevalence of themes and sub-themes",
-    "uncoded_note": "{coded} of {total} informant passages are coded with at least one "
-    "theme; {left} ({share}) are left uncoded because no theme had enough evidence "
-    "(threshold score {threshold}). These codes are made automatically from the codebook's "
-    "words, not by the researcher.",
-    "prevalence_note": "Informant passages coded with the theme (a parent theme counts its "
-    "sub-themes too), and their share of all informant passages.",
-    "share": "Share",
-    "coded_passages": "Coded passages",
-    "matrix": "Theme x informant matrix (data display)",
-    "matrix_note": "Each cell: the informant's passages coded with the theme (share of that "
-    "informant's passages) and the best quote.",
-    "shown_informants": "Showing {shown} of {total} informants, those with the most "
-    "passages; every informant is in theme_matrix.csv and workbook.xlsx.",
-    "cooccurrence": "Co-occurrence of themes",
-    "cooccurrence_note": "Jaccard index: passages coded with both themes divided by passages "
-    "coded with either.",
-    "pair": "Pair",
-    "jaccard": "Jaccard",
-    "quotes": "Best quotes per theme",
-    "quotes_note": "Highest-scoring passages; the evidence words that triggered the code are "
-    "marked.",
-    "score": "Score",
-    "no_codings": "No passage was coded with this theme.",
-    "topics": "Topics",
-    "topic": "Topic",
-    "label": "Label",
-    "seed_theme": "Seed theme",
-    "terms": "Topic terms",
-    "coherence": "Coherence",
-    "topics_note": "Prevalence: share of passages whose most probable topic it is. "
-    "Coherence c_npmi: 1 = the terms always occur together, 0 = independent.",
-    "topic_by_informant": "Topic prevalence by informant",
-    "representative": "Representative quotes",
-    "probability": "Probability",
-    "k_selection": "Choosing the number of topics (K)",
-    "k": "K",
-    "stability": "Stability",
-    "chosen": "Chosen",
-    "reason": "Reason",
-    "agreement": "Agreement with manual coding",
-    "agreement_note": "tematik compared with {reference} as the reference, unit: {unit}, "
-    "{units} units. Landmarks: kappa after Landis & Koch (1977), alpha after Krippendorff "
-    "(2004).",
-    "ci_note": "In square brackets: 95% bootstrap confidence intervals.",
-    "units": "Units",
-    "both": "Both",
-    "only_a": "Manual only",
-    "only_b": "tematik only",
-    "kappa": "Cohen's kappa",
-    "alpha": "Krippendorff's alpha",
-    "landmark": "Landmark",
-    "precision": "Precision",
-    "recall": "Recall",
-    "f1": "F1",
-    "note": "Note",
-    "ci": "95% CI",
-    "micro": "micro (all themes)",
-    "macro": "macro (mean of themes)",
-    "coder_pairs": "Coder pairs",
-    "kind": "Kind",
-    "disagreements": "Disagreements",
-    "disagreements_note": "{n} disagreements (the first {shown} are shown; workbook.xlsx has "
-    "the full list).",
-    "evidence": "Evidence",
-    "text": "Text",
-    "record": "Reproducibility record",
-    "saturation": "Saturation: what the new interviews add",
-    "saturation_note": "The new interviews were placed with the earlier run's models, without "
-                       "refitting. Earlier run:",
-    "sat_run": "Earlier run", "sat_new_col": "New interviews",
-    "sat_status": "Status", "sat_confirmed": "confirmed",
-    "sat_new": "new in the new interviews", "sat_missing": "not in the new interviews",
-    "sat_absent": "absent",
-    "record_note": "The same inputs, configuration and seed give identical tables.",
-    "versions": "Software versions",
-    "package": "Package",
-    "version": "Version",
-    "seed": "Seed",
-    "config": "Configuration",
-    "setting": "Setting",
-    "value": "Value",
-    "inputs": "Input files",
-    "path": "File",
-    "sha256": "SHA-256",
-    "lexicon": "Lexicon",
-    "manual": "Manual coding",
-    "generated": "Made by tematik {version}. This file is self-contained and opens without "
-    "internet.",
-    "figure": "Figure",
-    "count": "Count",
-    "none": "–",
-    "axis_share_passages": "Share of informant passages",
-    "axis_informant": "Informant",
-    "axis_theme": "Theme",
-    "axis_k": "Number of topics (K)",
-    "axis_value": "Value",
-    "score_line": "Score (c_npmi + 0.25 × stability)",
-    "chosen_k": "Chosen K",
-    "topic_prefix": "Topic",
-    "subtheme": "Sub-theme",
-    "prevalence_short": "Prevalence",
-    "unit_passage": "passage",
-    "unit_sentence": "sentence",
-    "unit_character": "character",
-    "extra by tematik": "extra by tematik",
-    "missed by tematik": "missed by tematik",
-    "parent_theme": "Theme",
-}
-
-LABELS: dict[Lang, dict[str, str]] = {"id": ID, "en": EN}
-
-
-def labels(lang: str) -> dict[str, str]:
-    """The label dict of ``lang`` ("id" or "en")."""
-    if lang not in LABELS:
-        raise UsageError(f"no report language {lang!r}", fix="Use 'id' (Indonesian) or 'en'.")
-    return LABELS[lang]  # type: ignore[index]
-
 
 @dataclass(frozen=True)
 class RunTables:
@@ -480,10 +215,56 @@ def theme_prevalence(run: RunTables, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _parts(path: str) -> list[str]:
+    return [p for p in re.split(r"[\\/]+", path) if p]
+
+
+def is_absolute(path: str) -> bool:
+    """Whether ``path`` is absolute on any system (``/x``, ``C:\\x``, ``\\\\server``, ``~``)."""
+    return bool(re.match(r"^(?:[\\/]|[A-Za-z]:[\\/]|~)", path))
+
+
+def short_path(path: object, root: Sequence[str] = ()) -> str:
+    """``path`` as the report shows it, without the folders of the researcher's computer:
+    a path under ``root`` (the parts of a folder) from that folder's name on
+    (``corpus/01-kabag-umum.txt``), any other absolute path or one that climbs (``..``)
+    by its last part only; a short relative path as given."""
+    text = str(path or "")
+    parts = _parts(text)
+    if not parts:
+        return text
+    if root and parts[:len(root)] == list(root) and len(parts) > len(root):
+        return "/".join(parts[len(root) - 1:])
+    if is_absolute(text) or ".." in parts:
+        return parts[-1]
+    return "/".join(parts)
+
+
+def input_root(run: RunTables) -> list[str]:
+    """The parts of the folder every input file of the run is in (empty when none)."""
+    inputs = run.manifest.get("inputs")
+    paths = [_parts(str(i.get("path", ""))) for i in inputs or [] if isinstance(i, Mapping)] \
+        if isinstance(inputs, list) else []
+    folders = [p[:-1] for p in paths if p]
+    if not folders:
+        return []
+    common = folders[0]
+    for folder in folders[1:]:
+        n = 0
+        while n < min(len(common), len(folder)) and common[n] == folder[n]:
+            n += 1
+        common = common[:n]
+    return common
+
+
 def record(run: RunTables) -> list[tuple[str, str]]:
     """The run's reproducibility record as (key, value) rows: versions, seed, codebook and
-    lexicon hashes, topic model, comparison. Input files are in :func:`input_files`."""
+    lexicon hashes, topic model, trained coder, comparison (file, unit, scope and the
+    transcripts compared, when the manifest has them). Keys are label keys of
+    :mod:`pipeline.report.labels`; paths are shown by :func:`short_path`. Input files are
+    in :func:`input_files`."""
     m = run.manifest
+    root = input_root(run)
     rows: list[tuple[str, str]] = [("tematik", str(m.get("tematik_version", "")))]
     rows += [("seed", str(m.get("seed", "")))]
     book = m.get("codebook")
@@ -501,20 +282,77 @@ def record(run: RunTables) -> list[tuple[str, str]]:
         if topics.get("status") == "complete":
             desc = f"{topics.get('model', '')}, K={topics.get('k', '')}"
         rows.append(("topics", desc))
+    trained = m.get("supervised")
+    if isinstance(trained, Mapping) and trained.get("train"):
+        rows.append(("trained on", short_path(trained["train"], root)))
     compare = m.get("compare")
     if isinstance(compare, Mapping):
-        rows += [("manual coding", str(compare.get("manual", ""))),
+        rows += [("manual coding", short_path(compare.get("manual", ""), root)),
                  ("manual coding sha256", str(compare.get("manual_sha256", ""))),
                  ("compare unit", str(compare.get("unit", "")))]
+        scope, compared = compare_scope(run)
+        if scope:
+            rows.append(("compare scope", scope))
+        if compared:
+            rows.append(("compare transcripts", ", ".join(compared)))
     return rows
 
 
-def config_rows(run: RunTables) -> list[tuple[str, str]]:
+def compare_scope(run: RunTables) -> tuple[str, list[str]]:
+    """What ``tematik compare`` compared, as the manifest says (runs compared before it
+    said so give ``("", [])``): the scope (``touched``: only the transcripts the manual
+    coding touched; ``all``) and the transcript ids compared (a list, or a count read as
+    nothing to name)."""
+    compare = run.manifest.get("compare")
+    if not isinstance(compare, Mapping):
+        return "", []
+    scope = compare.get("scope")
+    compared = compare.get("transcripts")
+    names = [str(x) for x in compared] if isinstance(compared, list | tuple) else []
+    return (str(scope) if isinstance(scope, str) else ""), names
+
+
+def _setting(value: object, lang: str, root: Sequence[str], yes_no: tuple[str, str]) -> str:
+    if value is None or value == [] or value == {} or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return yes_no[0] if value else yes_no[1]
+    if isinstance(value, int):
+        return count(value, lang)
+    if isinstance(value, float):
+        return count(int(value), lang) if value.is_integer() else \
+            number(value, lang, 3).rstrip("0")
+    if isinstance(value, str):
+        return short_path(value, root) if is_absolute(value) or "/" in value else value
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting(v, lang, root, yes_no) for v in value)
+    if isinstance(value, Mapping):  # a speakers file, a trained coder's file
+        if "path" in value:
+            return short_path(value["path"], root)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def config_rows(run: RunTables, lang: str = "id") -> list[tuple[str, str]]:
+    """The run's configuration as (setting, value) rows, sorted: nested settings flattened
+    to dotted names (``limits.archive.max_entries``), numbers in ``lang``'s style, paths
+    by :func:`short_path`, yes/no in ``lang``."""
     config = run.manifest.get("config")
     if not isinstance(config, Mapping):
         return []
-    return [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-            for k, v in sorted(config.items())]
+    t = labels(lang)
+    root = input_root(run)
+    rows: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, Mapping) and value and "path" not in value:
+            for k, v in sorted(value.items()):
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        else:
+            rows.append((prefix, _setting(value, lang, root, (t["yes"], t["no"]))))
+
+    walk("", config)
+    return rows
 
 
 def package_rows(run: RunTables) -> list[tuple[str, str]]:
@@ -525,10 +363,80 @@ def package_rows(run: RunTables) -> list[tuple[str, str]]:
 
 
 def input_files(run: RunTables) -> pd.DataFrame:
-    """Columns ``transcript_id``, ``path``, ``format``, ``encoding``, ``sha256``."""
+    """Columns ``transcript_id``, ``path`` (by :func:`short_path`), ``format``, ``encoding``,
+    ``sha256``."""
     columns = ["transcript_id", "path", "format", "encoding", "sha256"]
     inputs = run.manifest.get("inputs")
     if not isinstance(inputs, list):
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame([{c: str(i.get(c, "")) for c in columns} for i in inputs
-                         if isinstance(i, Mapping)], columns=columns)
+    root = input_root(run)
+    rows = [{c: str(i.get(c, "")) for c in columns} for i in inputs if isinstance(i, Mapping)]
+    for row in rows:
+        row["path"] = short_path(row["path"], root)
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the run's theme codes were made, for the report to say so: ``kind``
+    (``dictionary``, or ``combined`` with a coder trained on the researcher's coding),
+    ``codebook`` (name and version), ``threshold`` (the score a theme must reach),
+    ``train`` (the trained coder's file, shown short) and ``trained_passages``."""
+
+    kind: str
+    codebook: str
+    threshold: float | None
+    train: str = ""
+    trained_passages: int = 0
+
+
+def coding_method(run: RunTables) -> Method:
+    """How the run's codes were made, from its manifest."""
+    m = run.manifest
+    book = m.get("codebook")
+    codebook = (f"{book.get('name', '')} {book.get('version', '')}".strip()
+                if isinstance(book, Mapping) else "")
+    config = m.get("config")
+    raw = config.get("threshold") if isinstance(config, Mapping) else None
+    threshold = float(raw) if isinstance(raw, int | float) else None
+    trained = m.get("supervised")
+    if isinstance(trained, Mapping) and trained.get("train"):
+        n = trained.get("passages")
+        return Method("combined", codebook, threshold,
+                      short_path(trained["train"], input_root(run)),
+                      n if isinstance(n, int) else 0)
+    return Method("dictionary", codebook, threshold)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The overall agreement after ``tematik compare``: the micro row of ``agreement``
+    (every theme pooled) and what it was compared with (the manual coding's file name)."""
+
+    reference: str
+    units: int
+    kappa: float
+    f1: float
+
+
+def agreement_summary(run: RunTables) -> Agreement | None:
+    """The pooled (micro) agreement of the run with the manual coding, or None before
+    ``tematik compare`` (or when the table has no micro row)."""
+    if not run.has("agreement"):
+        return None
+    frame = run.table("agreement")
+    if "level" not in frame or "kappa" not in frame:
+        return None
+    if "transcript_id" in frame:
+        frame = frame[frame["transcript_id"] == "*"]
+    micro = frame[frame["level"] == "micro"]
+    if micro.empty:
+        return None
+    row = micro.iloc[0]
+    info = run.manifest.get("compare")
+    info = info if isinstance(info, Mapping) else {}
+    units = info.get("units", row.get("n_units", row.get("n_chars", 0)))
+    manual = short_path(info.get("manual", ""), input_root(run))
+    return Agreement(manual.rsplit("/", 1)[-1] or str(info.get("reference", "manual")),
+                     int(units) if isinstance(units, int | float) and units == units else 0,
+                     float(row["kappa"]), float(row.get("f1", float("nan"))))

@@ -2,16 +2,20 @@
 bytes, for the report and for pasting into a thesis.
 
 Each function takes a :class:`~pipeline.report.data.RunTables` and a language and returns a
-:class:`Chart`, or ``None`` when the run lacks the data. Colours are colour-blind safe
-(cividis for the heatmaps, the Okabe-Ito palette for lines and bars); the font is the
-DejaVu Sans that matplotlib ships, so every machine draws the same glyphs. Output is
-deterministic: no dates or software names in the files, fixed SVG ids.
+:class:`Chart`, or ``None`` when the run lacks the data. Every figure carries its title and,
+under it, what its marks mean (in a heatmap: the number is a count, the colour a share) and
+how many passages and informants it shows, so a figure pasted alone into a thesis still says
+what it is and that the codes are tematik's. Names are wrapped, never cut. Colours are
+colour-blind safe (cividis for the heatmaps, the Okabe-Ito palette for lines and bars); the
+font is the DejaVu Sans that matplotlib ships, so every machine draws the same glyphs.
+Output is deterministic: no dates or software names in the files, fixed SVG ids.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import textwrap
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from pipeline.report.data import (
     RunTables,
     as_float,
     as_int,
+    count,
     informant_passages,
     informants,
     labels,
@@ -40,10 +45,12 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
              "#000000")
 HEATMAP = "cividis"
 DPI = 150
-MAX_LABEL = 32
+WRAP = 18
+"""Characters per line of an informant's or theme's name on an axis (wrapped, not cut)."""
+MAX_LINES = 3
 STYLE = {
     "font.family": "DejaVu Sans",
-    "font.size": 9,
+    "font.size": 10,
     "svg.hashsalt": "tematik",
     "svg.fonttype": "path",
     "axes.spines.top": False,
@@ -56,7 +63,11 @@ NAMES = ("theme_prevalence", "theme_informant", "theme_cooccurrence", "topic_pre
 TITLE_KEYS = {"theme_prevalence": "prevalence", "theme_informant": "matrix",
               "theme_cooccurrence": "cooccurrence", "topic_prevalence": "topic_by_informant",
               "k_selection": "k_selection"}
-"""Figure name -> the label (in :mod:`pipeline.report.data`) that is its title."""
+"""Figure name -> the label (in :mod:`pipeline.report.labels`) that is its title."""
+LEGEND_KEYS = {"theme_prevalence": "prevalence_legend", "theme_informant": "matrix_legend",
+               "theme_cooccurrence": "cooccurrence_legend",
+               "topic_prevalence": "topic_legend", "k_selection": "k_legend"}
+"""Figure name -> the label that says what its marks, numbers and colours mean."""
 
 
 @dataclass(frozen=True)
@@ -70,18 +81,40 @@ class Chart:
     svg: bytes
 
 
-def _short(text: str, limit: int = MAX_LABEL) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def wrap(text: str, width: int = WRAP, lines: int = MAX_LINES) -> str:
+    """``text`` on lines of about ``width`` characters (at most ``lines``; only a name longer
+    than that loses its end, marked "…")."""
+    parts = textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False) or [""]
+    if len(parts) > lines:
+        parts = [*parts[:lines - 1], textwrap.shorten(" ".join(parts[lines - 1:]), width + 6,
+                                                      placeholder=" …")]
+    return "\n".join(parts)
+
+
+def _base(run: RunTables, lang: str) -> str:
+    """What every theme figure stands on: how many informant passages and informants, and
+    that the codes are tematik's."""
+    people = informants(run)
+    return labels(lang)["figure_base"].format(
+        passages=count(people["passages"].sum(), lang), informants=count(len(people), lang))
 
 
 def _render(name: str, lang: str, draw: Callable[[Figure], None],
-            size: tuple[float, float]) -> Chart:
-    title = labels(lang)[TITLE_KEYS[name]]
+            size: tuple[float, float], note: str = "") -> Chart:
+    """The figure drawn by ``draw``, under its title and, in smaller type, its legend and
+    ``note``."""
+    t = labels(lang)
+    title = t[TITLE_KEYS[name]]
+    subtitle = "\n".join(textwrap.wrap(" ".join(x for x in (t[LEGEND_KEYS[name]], note) if x),
+                                       max(60, int(size[0] * 13))))
     with rc_context(STYLE):  # type: ignore[arg-type]
-        fig = Figure(figsize=size)
+        fig = Figure(figsize=size, layout="constrained")
         FigureCanvasAgg(fig)
         draw(fig)
+        fig.suptitle(f"{title}", x=0.01, ha="left", fontsize=12, fontweight="bold")
+        if subtitle:
+            fig.axes[0].set_title(subtitle, loc="left", fontsize=8.5, color="#444444",
+                                  pad=10)
         png, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(png, format="png", dpi=DPI, bbox_inches="tight",
                     metadata={"Software": None})
@@ -100,9 +133,12 @@ def _heatmap(fig: Figure, values: npt.NDArray[np.float64], rows: Sequence[str],
     image = ax.imshow(masked, cmap=HEATMAP, vmin=0.0, vmax=top, aspect="auto",
                       interpolation="nearest")
     ax.set_facecolor("#DDDDDD")
-    ax.set_xticks(range(len(cols)), [_short(c) for c in cols], rotation=40, ha="right",
-                  rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), [_short(r, 40) for r in rows])
+    if len(cols) <= FLAT_COLUMNS:  # names side by side, each on a few lines
+        ax.set_xticks(range(len(cols)), [wrap(c, 14) for c in cols], fontsize=8.5)
+    else:
+        ax.set_xticks(range(len(cols)), [wrap(c, 30, 2) for c in cols], rotation=40,
+                      ha="right", rotation_mode="anchor", fontsize=8.5)
+    ax.set_yticks(range(len(rows)), [wrap(r, 28, 2) for r in rows])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     for spine in ax.spines.values():
@@ -113,16 +149,22 @@ def _heatmap(fig: Figure, values: npt.NDArray[np.float64], rows: Sequence[str],
             if note and note != "0" and np.isfinite(value):
                 # cividis is dark at the bottom: light text there, dark text at the top.
                 colour = "white" if value / top < 0.55 else "black"
-                ax.text(j, i, note, ha="center", va="center", fontsize=7, color=colour)
+                ax.text(j, i, note, ha="center", va="center", fontsize=8, color=colour)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(colorbar)
 
 
+FLAT_COLUMNS = 10
+"""A heatmap with this many columns or fewer writes their names flat, wrapped."""
+
+
 def _heat_size(rows: Sequence[str], cols: Sequence[str]) -> tuple[float, float]:
-    longest = max((len(_short(r, 40)) for r in rows), default=10)
-    width = min(30.0, 2.5 + 0.07 * longest + 0.55 * len(cols))
-    height = min(30.0, 1.8 + 0.32 * len(rows))
-    return (max(5.0, width), max(3.0, height))
+    longest = max((len(line) for r in rows for line in wrap(r, 28, 2).split("\n")), default=10)
+    per_column = 0.95 if len(cols) <= FLAT_COLUMNS else 0.5
+    width = min(30.0, 2.6 + 0.075 * longest + per_column * len(cols))
+    lines = max((wrap(r, 28, 2).count("\n") + 1 for r in rows), default=1)
+    height = min(30.0, 2.6 + 0.3 * len(rows) * (1 + 0.25 * (lines - 1)))
+    return (max(6.0, width), max(3.5, height))
 
 
 def theme_prevalence_chart(run: RunTables, lang: str = "id") -> Chart | None:
@@ -132,8 +174,8 @@ def theme_prevalence_chart(run: RunTables, lang: str = "id") -> Chart | None:
     if prev.empty:
         return None
     t = labels(lang)
-    names = [("    " * int(d)) + _short(lab, 40) for lab, d in
-             zip(prev["label"], prev["depth"], strict=True)]
+    names = [("    " * int(d)) + wrap(lab, 34, 2).replace("\n", "\n" + "    " * int(d))
+             for lab, d in zip(prev["label"], prev["depth"], strict=True)]
     shares = prev["share"].to_numpy(dtype=float) * 100
     colours = [OKABE_ITO[1] if d else OKABE_ITO[0] for d in prev["depth"]]
 
@@ -154,8 +196,8 @@ def theme_prevalence_chart(run: RunTables, lang: str = "id") -> Chart | None:
         if prev["depth"].max() > 0:
             ax.legend(handles=handles, loc="lower right", frameon=False)
 
-    size = (7.5, max(2.5, 0.8 + 0.3 * len(prev)))
-    return _render("theme_prevalence", lang, draw, size)
+    size = (7.5, max(3.0, 1.6 + 0.32 * len(prev)))
+    return _render("theme_prevalence", lang, draw, size, _base(run, lang))
 
 
 def theme_informant_chart(run: RunTables, lang: str = "id") -> Chart | None:
@@ -186,7 +228,7 @@ def theme_informant_chart(run: RunTables, lang: str = "id") -> Chart | None:
         _heatmap(fig, values * 100, rows, cols, notes, colorbar=t["axis_share_passages"]
                  + " (%)", xlabel=t["axis_informant"], ylabel=t["axis_theme"])
 
-    return _render("theme_informant", lang, draw, _heat_size(rows, cols))
+    return _render("theme_informant", lang, draw, _heat_size(rows, cols), _base(run, lang))
 
 
 def cooccurrence_chart(run: RunTables, lang: str = "id") -> Chart | None:
@@ -221,7 +263,8 @@ def cooccurrence_chart(run: RunTables, lang: str = "id") -> Chart | None:
         _heatmap(fig, values, rows, rows, notes, colorbar=t["jaccard"],
                  xlabel=t["axis_theme"], ylabel=t["axis_theme"])
 
-    return _render("theme_cooccurrence", lang, draw, _heat_size(rows, rows))
+    return _render("theme_cooccurrence", lang, draw, _heat_size(rows, rows),
+                   _base(run, lang))
 
 
 def topic_prevalence_chart(run: RunTables, lang: str = "id") -> Chart | None:
@@ -283,7 +326,7 @@ def k_selection_chart(run: RunTables, lang: str = "id") -> Chart | None:
         ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
         ax.yaxis.set_major_formatter(lambda v, _pos: number(v, lang, 2))
 
-    return _render("k_selection", lang, draw, (7.0, 3.5))
+    return _render("k_selection", lang, draw, (7.5, 4.0))
 
 
 MAKERS: dict[str, Callable[[RunTables, str], Chart | None]] = {

@@ -5,12 +5,16 @@ What we write is valid against the REFI-QDA Project and Codebook schemas (1.0): 
 codes nested with descriptions, variables (all ``Text``), cases with variable values and
 source references, text sources stored as ``sources/<guid>.txt`` (UTF-8, ``\\n`` line
 ends, ``plainTextPath="internal://<guid>.txt"``) and one ``PlainTextSelection`` with one
-``Coding`` per coding. Positions are Unicode code points of that text unless
-``positions="utf16"`` (what NVivo counts); the choice is recorded in the project's
-``origin`` so that :func:`pipeline.readers.qdpx.read_qdpx` reads our files back exactly.
+``Coding`` per coding. A :class:`~pipeline.readers.qdpx_tables.NotedCoding`'s note is the
+selection's ``Description`` (the memo REFI-QDA gives a selection; QualCoder imports it as
+an annotation) and its date the ``creationDateTime`` of the selection and the coding.
+Positions are Unicode code points of that text unless ``positions="utf16"`` (what NVivo
+counts); the choice is recorded in the project's ``origin`` so that
+:func:`pipeline.readers.qdpx.read_qdpx` reads our files back exactly.
 
 Output is deterministic: GUIDs come from content (:func:`pipeline.readers.qdpx.stable_guid`), the
-archive has fixed entry order, dates and permissions, and no creation dates are written.
+archive has fixed entry order, dates and permissions, and the only dates written are the
+codings' own (a run's end, not the time of the export).
 Files are written atomically (temporary file, then rename); ``*_bytes`` return the bytes.
 """
 
@@ -35,8 +39,29 @@ from pipeline.readers.qdpx import (
     offset_table,
     stable_guid,
 )
+from pipeline.readers.qdpx_tables import NotedCoding
+from pipeline.report.data import number
+from pipeline.report.labels import labels
 
 # ----------------------------------------------------------------------------- writing
+
+
+def coding_note(evidence: object, score: object, method: object, probability: object, *,
+                threshold: float | None, lang: str = "id") -> str:
+    """The memo of one of tematik's codings in a project: that the code is automatic (and
+    by which method), its evidence as spoken (``pertanyaan: ...`` for the interviewer's
+    words), its score against the threshold, and the trained coder's probability when it
+    has one."""
+    t = labels(lang)
+    said = str(evidence).strip() if isinstance(evidence, str) and evidence.strip() else ""
+    how = t.get(f"method_name_{method}", str(method or "")) or t["method_name_dictionary"]
+    note = t["qdpx_note"].format(method=how, evidence=said or t["qdpx_no_evidence"],
+                                 score=number(score, lang, 2),
+                                 threshold=number(threshold, lang, 1))
+    if number(probability, lang, 2) != "–":
+        note += " " + t["qdpx_probability"].format(probability=number(probability, lang, 2))
+    return note
+
 
 
 def _clean(value: str) -> str:
@@ -146,11 +171,17 @@ def project_xml(project: QdaProject, *, positions: Positions = "codepoint") -> b
             for c in by_source.get(s.guid, []):
                 sel_guid = stable_guid("selection", s.guid, c.start, c.end, c.code_guid,
                                        c.user_guid)
+                note, created = ((c.note, c.created) if isinstance(c, NotedCoding)
+                                 else ("", ""))
                 sel = _sub(el, "PlainTextSelection", {
                     "guid": sel_guid, "startPosition": str(int(units[c.start])),
-                    "endPosition": str(int(units[c.end])), "creatingUser": c.user_guid})
+                    "endPosition": str(int(units[c.end])), "creatingUser": c.user_guid,
+                    "creationDateTime": created})
+                if note:
+                    _sub(sel, "Description", text=note)
                 coding = _sub(sel, "Coding", {"guid": stable_guid("coding", sel_guid),
-                                              "creatingUser": c.user_guid})
+                                              "creatingUser": c.user_guid,
+                                              "creationDateTime": created})
                 _sub(coding, "CodeRef", {"targetGUID": c.code_guid})
             for name, value in sorted(s.variables.items()):
                 _variable_value(el, name, value)

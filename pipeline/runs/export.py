@@ -9,8 +9,8 @@ from typing import cast
 import pandas as pd
 
 from pipeline.errors import UsageError
-from pipeline.readers.qdpx_tables import project_from_tables
-from pipeline.report.qdpx_write import qdc_bytes, qdpx_bytes
+from pipeline.readers.qdpx_tables import iso_datetime, project_from_tables
+from pipeline.report.qdpx_write import coding_note, qdc_bytes, qdpx_bytes
 from pipeline.runs import rundir
 from pipeline.runs.reportfiles import write_report
 
@@ -31,17 +31,27 @@ def export_run(run_dir: Path, *, qdpx: Path | None = None, qdc: Path | None = No
                force: bool = False) -> list[Path]:
     """Write the run as a REFI-QDA project (``qdpx``: transcripts as sources, themes as
     codes, tematik's codings and any compared manual coding) and/or its codebook (``qdc``).
+    Each of tematik's codings carries a note saying it is automatic, its evidence and its
+    score (in the language of the run's report), dated when the run finished.
     """
     if qdpx is None and qdc is None:
         raise UsageError("nothing to export", fix="Give --qdpx FILE and/or --qdc FILE.")
-    rundir.open_run(run_dir)
+    manifest = rundir.open_run(run_dir)
     for target in (qdpx, qdc):
         if target is not None:
             rundir.check_output(target, force=force)
     codebook = rundir.run_codebook(run_dir)
     transcripts = rundir.read_table(run_dir, "transcripts")
     passages = rundir.read_table(run_dir, "passages")
+    report = manifest.get("report")
+    lang = str(report.get("lang", "id")) if isinstance(report, dict) else "id"
+    config = manifest.get("config")
+    raw = config.get("threshold") if isinstance(config, dict) else None
+    threshold = float(raw) if isinstance(raw, int | float) else None
     codings = rundir.read_table(run_dir, "codings").assign(user="tematik")
+    codings["note"] = [coding_note(e, s, m, p, threshold=threshold, lang=lang) for e, s, m, p
+                       in zip(codings["evidence"], codings["score"], codings["method"],
+                              codings["probability"], strict=True)]
     if rundir.has_table(run_dir, "manual_segments"):
         manual = rundir.read_table(run_dir, "manual_segments")
         manual = manual.rename(columns={"coder": "user"})[
@@ -49,7 +59,8 @@ def export_run(run_dir: Path, *, qdpx: Path | None = None, qdc: Path | None = No
         auto = codings.merge(passages[["passage_id", "start", "end"]], on="passage_id")
         codings = pd.concat([auto, manual], ignore_index=True)
     project = project_from_tables(transcripts, codings, codebook=codebook, passages=passages,
-                                  name=Path(run_dir).name)
+                                  name=Path(run_dir).name,
+                                  created=iso_datetime(manifest.get("finished", "")))
     written = []
     if qdpx is not None:
         written.append(rundir.write_output(Path(qdpx), qdpx_bytes(project)))

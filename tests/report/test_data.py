@@ -1,10 +1,127 @@
-"""What the report reads from a run: labels, counts, the informants shown."""
+"""What the report reads from a run: labels, the record without the researcher's folders,
+the configuration as rows, how the codes were made."""
 
 from __future__ import annotations
 
-from pipeline.report.data import EN, ID
+import json
+import re
+from pathlib import Path
+
+from pipeline.report.data import (
+    RunTables,
+    agreement_summary,
+    coding_method,
+    compare_scope,
+    config_rows,
+    input_files,
+    record,
+    short_path,
+)
+from pipeline.report.labels import EN, ID
+from pipeline.runs.reportfiles import load_run_tables
+
+# Words of English that crept into the Indonesian report (issue 16: "Passage", "Passage
+# dikode"); names of statistics researchers cite as they are (kappa, alpha, F1, c_npmi,
+# Jaccard) and file names are not among them.
+ENGLISH = ("passage", "passages", "run", "seed", "recall", "coded", "uncoded", "score",
+           "coding", "codes", "file", "setting", "value", "version", "theme",
+           "topic", "informant", "share", "finished", "started", "lower", "highest", "marked",
+           "undefined", "intervals", "resamples", "extra", "missed", "human", "machine", "the",
+           "of", "and", "with", "true", "false", "none")
+NOT_LABELS = {"extra by tematik", "missed by tematik", "human-human", "human-machine",
+              "machine-machine", "codebook sha256", "lexicon sha256", "manual coding",
+              "manual coding sha256", "compare unit", "compare scope", "compare transcripts",
+              "trained on"}  # keys that are identifiers; their values are checked
+
+
+GLOSSES = ("(recall)",)
+"""English terms given once in brackets after the Indonesian word, as theses do."""
+
+
+def english_words(text: str) -> list[str]:
+    """The words of ``text`` that are on the :data:`ENGLISH` list; quoted commands
+    (``'tematik compare'``), file names, placeholders and :data:`GLOSSES` left out."""
+    for gloss in GLOSSES:
+        text = text.replace(gloss, " ")
+    text = re.sub(r"'[^']*'|\{\w+\}|\b[\w-]+\.(?:csv|xlsx|html|pdf)\b", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]+", text) if w.casefold() in ENGLISH]
 
 
 def test_labels_exist_in_both_languages() -> None:
     assert set(ID) == set(EN)
     assert all(ID[k] and EN[k] for k in ID)
+    assert all(set(re.findall(r"\{\w+\}", ID[k])) == set(re.findall(r"\{\w+\}", EN[k]))
+               for k in ID)
+
+
+def test_the_indonesian_labels_use_no_english_words() -> None:
+    found = {k: english_words(v) for k, v in ID.items() if english_words(v)}
+    assert not found, found
+    assert ID["passages"] == "Petikan" and "passage" not in ID["coded_passages"].casefold()
+    assert {ID[k] for k in ("unit_passage", "recall", "run", "seed")} == {
+        "petikan", "Perolehan", "Analisis", "Benih acak"}
+
+
+def _tables(folder: Path) -> RunTables:
+    return load_run_tables(folder, json.loads((folder / "manifest.json").read_text("utf-8")))
+
+
+def test_paths_are_shown_without_the_researchers_folders() -> None:
+    root = ["home", "siti", "skripsi", "transkrip"]
+    assert short_path("/home/siti/skripsi/transkrip/01-bu-sari.docx", root) == \
+        "transkrip/01-bu-sari.docx"
+    assert short_path("/home/siti/skripsi/transkrip/batch2/02.txt", root) == \
+        "transkrip/batch2/02.txt"
+    assert short_path("/home/siti/models/codebooks/kinerja.yaml", root) == "kinerja.yaml"
+    assert short_path("C:\\Users\\Siti\\Skripsi\\koding.xlsx") == "koding.xlsx"
+    assert short_path("\\\\server\\share\\koding.csv") == "koding.csv"
+    assert short_path("../../rahasia/koding.csv") == "koding.csv"
+    assert short_path("corpus/_coding_manual.csv") == "corpus/_coding_manual.csv"
+    assert short_path("") == ""
+
+
+def test_the_record_holds_no_absolute_path(compared: Path) -> None:
+    run = _tables(compared)
+    shown = [v for _, v in record(run)] + [v for _, v in config_rows(run, "id")]
+    shown += list(input_files(run)["path"])
+    home = str(Path.home())
+    for value in shown:
+        assert not value.startswith(("/", "~")) and not re.match(r"^[A-Za-z]:\\", value)
+        assert home not in value and str(compared.parent) not in value, value
+    assert all(p.startswith("corpus/0") for p in input_files(run)["path"])
+
+
+def test_the_configuration_is_rows_not_a_json_blob(compared: Path) -> None:
+    rows = dict(config_rows(_tables(compared), "id"))
+    assert "limits" not in rows and rows["limits.archive.max_entries"] == "10.000"
+    assert rows["threshold"] == "1,5" and rows["anonymise"] == "tidak"
+    assert rows["speakers"] == "–" and rows["codebook"] == "kinerja-aparatur.yaml"
+    assert not any(v.startswith(("{", "[")) for v in rows.values())
+    assert dict(config_rows(_tables(compared), "en"))["threshold"] == "1.5"
+
+
+def test_how_the_codes_were_made(compared: Path, trained_run: Path) -> None:
+    method = coding_method(_tables(compared))
+    assert (method.kind, method.threshold) == ("dictionary", 1.5)
+    assert method.codebook.startswith("kinerja-aparatur")
+    trained = coding_method(_tables(trained_run))
+    assert trained.kind == "combined" and trained.train == "corpus/_coding_manual.csv"
+    assert trained.trained_passages > 50
+    summary = agreement_summary(_tables(compared))
+    assert summary is not None and summary.reference == "dua.csv"
+    assert 0 < summary.kappa < 1 and summary.units > 100
+    assert agreement_summary(_tables(trained_run)) is None
+
+
+def test_the_scope_of_a_comparison_is_read_defensively(compared: Path) -> None:
+    run = _tables(compared)
+    info = dict(run.manifest["compare"])  # type: ignore[call-overload]
+    assert compare_scope(RunTables({"compare": {k: v for k, v in info.items()
+                                                if k not in ("scope", "transcripts")}})) == (
+        "", [])
+    assert compare_scope(RunTables({"compare": {**info, "scope": "touched",
+                                                "transcripts": ["01-kabag-umum"]}})) == (
+        "touched", ["01-kabag-umum"])
+    assert compare_scope(RunTables({"compare": {**info, "scope": 3, "transcripts": 4}})) == (
+        "", [])
+    assert compare_scope(RunTables({"compare": "garbled"})) == ("", [])

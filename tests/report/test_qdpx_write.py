@@ -4,6 +4,7 @@ deterministic output."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from pipeline.readers.qdpx_tables import (
     project_from_tables,
     themes_from_codes,
 )
-from pipeline.report.qdpx_write import qdc_bytes, qdpx_bytes
+from pipeline.report.qdpx_write import coding_note, qdc_bytes, qdpx_bytes
 from pipeline.runs.rundir import write_output
 from tests.conftest import DATA
 
@@ -117,6 +118,35 @@ def test_output_is_deterministic_and_valid_against_the_schemas(tmp_path: Path) -
     # The schema is strict enough to catch a broken project.
     broken = archive.read("project.qde").decode().replace('isCodable="true"', "", 1)
     assert not project_schema.is_valid(broken)
+
+
+def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
+    # A researcher in NVivo or ATLAS.ti sees why tematik coded a passage: the note is the
+    # selection's Description, its date (ISO 8601) the selection's and the coding's.
+    xmlschema = pytest.importorskip("xmlschema")
+    transcripts, codings = _tables()
+    note = coding_note("turun langsung; pertanyaan: kepemimpinan", 3.25, "dictionary",
+                       float("nan"), threshold=1.5)
+    assert note == ("Kode otomatis tematik (kamus buku kode), bukan kode peneliti. Bukti: "
+                    "turun langsung; pertanyaan: kepemimpinan. Skor 3,25 (ambang 1,5).")
+    codings = codings.assign(note=[note if pd.isna(u) else None for u in codings["user"]])
+    project = project_from_tables(transcripts, codings, created="2025-03-14T03:00:00Z")
+    qde = zipfile.ZipFile(io.BytesIO(qdpx_bytes(project))).read("project.qde").decode()
+    xmlschema.XMLSchema(SCHEMAS / "project.xsd").validate(qde)
+    mine = re.findall(r"<PlainTextSelection [^>]*creatingUser=\"([^\"]+)\"[^>]*>\s*"
+                      r"(<Description>.*?</Description>)?", qde, flags=re.S)
+    tematik = {u for u, d in mine if d}
+    assert len(tematik) == 1 and sum(1 for u, d in mine if d) == 3  # tematik's three codings
+    assert all(not d for u, d in mine if u not in tematik)  # Rina's codings have no note
+    assert qde.count('creationDateTime="2025-03-14T03:00:00Z"') == 2 * 3
+    assert "Bukti: turun langsung; pertanyaan: kepemimpinan. Skor 3,25" in qde
+    back = read_qdpx(write_output(tmp_path / "p.qdpx", qdpx_bytes(project)))
+    assert sorted((c.start, c.end) for c in back.codings) == sorted(
+        zip(codings["start"], codings["end"], strict=True))
+    en = coding_note("tegas", 2.0, "combined", 0.81, threshold=1.5, lang="en")
+    assert en == ("Automatic code by tematik (codebook dictionary and trained coder), not the "
+                  "researcher's. Evidence: tegas. Score 2.00 (threshold 1.5). Trained coder's "
+                  "probability 0.81.")
 
 
 def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:

@@ -3,8 +3,12 @@ REFI-QDA project."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pandas as pd
 from click.testing import CliRunner
@@ -12,8 +16,9 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CORPUS
 from pipeline.readers.codebook import load_codebook
-from pipeline.readers.qdpx import read_qdpx
+from pipeline.readers.qdpx import read_qdpx, stable_guid
 from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
+from pipeline.readers.qdpx_tables import iso_datetime
 from pipeline.runs.compare import compare_run
 
 
@@ -62,3 +67,37 @@ def test_export_round_trips_every_coding_exactly(sample_copy: Path, tmp_path: Pa
     assert set(back["user"]) == {"tematik", "manual"}
     again = CliRunner().invoke(main, ["export", str(sample_copy), "--qdpx", str(target)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_export_tells_why_each_passage_was_coded(sample_copy: Path, tmp_path: Path) -> None:
+    # In NVivo or ATLAS.ti a coding of tematik's shows its evidence and score beside it, and
+    # every date in the project is ISO 8601.
+    compare_run(sample_copy, MANUAL, n_resamples=0)
+    target = tmp_path / "proyek.qdpx"
+    out = CliRunner().invoke(main, ["export", str(sample_copy), "--qdpx", str(target)])
+    assert out.exit_code == 0, out.output
+    qde = zipfile.ZipFile(target).read("project.qde").decode("utf-8")
+    root = ET.fromstring(qde)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    users = {u.get("guid"): u.get("name") for u in root.iterfind(".//q:User", ns)}
+    selections = list(root.iterfind(".//q:PlainTextSelection", ns))
+    codings = pd.read_parquet(sample_copy / "codings.parquet")
+    notes = [s.findtext("q:Description", "", ns) for s in selections
+             if users[s.get("creatingUser")] == "tematik"]
+    assert len(notes) == len(codings)
+    for note in notes:
+        assert note.startswith("Kode otomatis tematik (kamus buku kode), bukan kode peneliti.")
+        assert re.search(r"Bukti: .+\. Skor \d+,\d\d \(ambang 1,5\)\.$", note), note
+    evidence = {f"Bukti: {e}. " for e in codings["evidence"]}
+    assert all(any(e in n for e in evidence) for n in notes)
+    assert any("pertanyaan: " in n for n in notes)  # the interviewer's words, marked
+    manual = [s for s in selections if users[s.get("creatingUser")] == "manual"]
+    assert manual and all(s.find("q:Description", ns) is None for s in manual)
+    dates = re.findall(r'DateTime="([^"]+)"', qde)
+    assert dates and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d) for d in dates)
+    finished = json.loads((sample_copy / "manifest.json").read_text("utf-8"))["finished"]
+    assert set(dates) == {iso_datetime(finished)}  # when the run finished, in UTC
+    case_dates = [v.findtext("q:TextValue", "", ns) for v in root.iterfind(".//q:VariableValue", ns)
+                  if v.find("q:VariableRef", ns).get("targetGUID") == stable_guid(  # type: ignore[union-attr]
+                      "variable", "date")]
+    assert sorted(case_dates) == ["2025-03-14", "2025-03-15", "2025-04-22"]  # "14 Maret 2025"
