@@ -94,6 +94,12 @@ def method_note(run: RunTables, t: Mapping[str, str], lang: str) -> Html:
                                           n=count(method.trained_passages, lang))
     else:
         how = t["method_dictionary"].format(codebook=book)
+    model = run.manifest.get("informant_model")
+    if isinstance(model, Mapping) and model.get("used"):
+        cut = model.get("cut")
+        how += " " + t["method_model"].format(
+            n=count(model.get("quotes", 0), lang),
+            cut=number(cut, lang, 1) if isinstance(cut, int | float) else "–")
     threshold = number(method.threshold, lang, 1) if method.threshold is not None else "–"
     score = t["method_score"].format(repeat=percent(REPEAT_FACTOR, lang),
                                      question=percent(QUESTION_WEIGHT, lang),

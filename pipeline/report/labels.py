@@ -206,11 +206,18 @@ ID: dict[str, str] = {
     # what a coding's note says in a REFI-QDA project (tematik export)
     "qdpx_note": "Kode otomatis tematik ({method}), bukan kode peneliti. Bukti: {evidence}. "
     "Skor {score} (ambang {threshold}).",
-    "qdpx_probability": "Peluang pengode terlatih {probability}.",
+    "qdpx_probability": "Peluang {probability}.",
     "qdpx_no_evidence": "tidak ada",
     "method_name_dictionary": "kamus buku kode",
     "method_name_supervised": "pengode terlatih",
     "method_name_combined": "kamus buku kode dan pengode terlatih",
+    "method_name_model": "model ucapan informan",
+    "method_name_dictionary+model": "kamus buku kode dan model ucapan informan",
+    "method_model": "Di samping kata-kata buku kode, model ucapan informan bawaan tematik "
+    "(dilatih pada {n} petikan bergaya informan yang ditulis untuk tematik, bukan dari "
+    "korpus ini) mengenali tema yang diucapkan tidak langsung, misalnya kepemimpinan lewat "
+    "apa yang dilakukan atasan. Kodenya bermetode model (sendiri) atau dictionary+model "
+    "(bersama kamus) dan membawa peluang 0–1; kodenya mulai dari peluang {cut}.",
 }
 
 EN: dict[str, str] = {
@@ -402,11 +409,18 @@ EN: dict[str, str] = {
     "scope_name_all": "every transcript",
     "qdpx_note": "Automatic code by tematik ({method}), not the researcher's. Evidence: "
     "{evidence}. Score {score} (threshold {threshold}).",
-    "qdpx_probability": "Trained coder's probability {probability}.",
+    "qdpx_probability": "Probability {probability}.",
     "qdpx_no_evidence": "none",
     "method_name_dictionary": "codebook dictionary",
     "method_name_supervised": "trained coder",
     "method_name_combined": "codebook dictionary and trained coder",
+    "method_name_model": "informant-speech model",
+    "method_name_dictionary+model": "codebook dictionary and informant-speech model",
+    "method_model": "Beside the codebook's words, tematik's informant-speech model (trained on "
+    "{n} informant-style quotes written for tematik, not on this corpus) recognises themes "
+    "said indirectly, such as leadership told through what the head does. Its codes have "
+    "method model (alone) or dictionary+model (with the dictionary) and carry a probability "
+    "from 0 to 1; it codes from probability {cut}.",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"id": ID, "en": EN}

@@ -56,6 +56,7 @@ class InformantModel:
     themes: SupervisedCoder
     dimensions: SupervisedCoder
     trained_on: Mapping[str, str]
+    quotes: int = 0  # how many quotes it learned from
 
     @property
     def classes_(self) -> list[str]:
@@ -75,7 +76,8 @@ class InformantModel:
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "version": FORMAT_VERSION, "themes": self.themes.to_dict(),
-                "dimensions": self.dimensions.to_dict(), "trained_on": dict(self.trained_on)}
+                "dimensions": self.dimensions.to_dict(), "trained_on": dict(self.trained_on),
+                "quotes": self.quotes}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> InformantModel:
@@ -85,7 +87,8 @@ class InformantModel:
                                 fix="Rebuild it with scripts/train_informant_model.py.")
         return cls(SupervisedCoder.from_dict(data["themes"]),
                    SupervisedCoder.from_dict(data["dimensions"]),
-                   {str(k): str(v) for k, v in dict(data.get("trained_on") or {}).items()})
+                   {str(k): str(v) for k, v in dict(data.get("trained_on") or {}).items()},
+                   int(data.get("quotes") or 0))
 
 
 def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0,
@@ -102,15 +105,15 @@ def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0
     dims = [[x for x in labels[i] if x.startswith(PERFORMANCE + ".")] for i in performance]
     dimensions = SupervisedCoder(random_state=random_state, min_df=min_df).fit(
         [docs[i] for i in performance], dims)
-    return InformantModel(themes, dimensions, dict(trained_on or {}))
+    return InformantModel(themes, dimensions, dict(trained_on or {}), len(quotes))
 
 
 def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
            dimensions: pd.DataFrame, group: Callable[[str], str]) -> pd.DataFrame:
     """The dictionary's decisions (``decided``: passage_id, theme, score) with the model's.
 
-    Per passage: a theme group the dictionary coded stays (method ``combined`` when the
-    model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``); a group only
+    Per passage: a theme group the dictionary coded stays (method ``dictionary+model`` when
+    the model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``); a group only
     the model finds is added (method ``model``) while the passage has fewer than
     :data:`MAX_THEMES` groups, most probable first. A group is coded as its sub-theme with
     the most dictionary evidence (:data:`DIMENSION_MIN`), else, for performance, the
@@ -135,7 +138,7 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
             p = float(probs.get(group(theme), float("nan")))
             theme = _dimension(theme, pid, dimensions)
             rows.append((pid, theme, score, round(p, 4) if p == p else p,
-                         "combined" if p >= MODEL_CUT else "dictionary"))
+                         "dictionary+model" if p >= MODEL_CUT else "dictionary"))
         found = sorted(((float(p), str(g)) for g, p in probs.items()
                         if p >= MODEL_CUT and g not in groups), reverse=True)
         evident = {group(t) for t in member_scores.get(pid, {})}
@@ -194,7 +197,7 @@ def model_record(model: InformantModel | None, theme_ids: Sequence[str]) -> dict
     if not model.covers(theme_ids):
         return {"used": False, "why": "the codebook does not have the model's themes"}
     return {"used": True, "file": INFORMANT_MODEL.name, "trained_on": dict(model.trained_on),
-            "cut": MODEL_CUT}
+            "quotes": model.quotes, "cut": MODEL_CUT}
 
 
 @lru_cache(maxsize=2)

@@ -145,8 +145,8 @@ def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
         zip(codings["start"], codings["end"], strict=True))
     en = coding_note("tegas", 2.0, "combined", 0.81, threshold=1.5, lang="en")
     assert en == ("Automatic code by tematik (codebook dictionary and trained coder), not the "
-                  "researcher's. Evidence: tegas. Score 2.00 (threshold 1.5). Trained coder's "
-                  "probability 0.81.")
+                  "researcher's. Evidence: tegas. Score 2.00 (threshold 1.5). Probability "
+                  "0.81.")
 
 
 def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:

@@ -86,8 +86,11 @@ def test_export_tells_why_each_passage_was_coded(sample_copy: Path, tmp_path: Pa
              if users[s.get("creatingUser")] == "tematik"]
     assert len(notes) == len(codings)
     for note in notes:
-        assert note.startswith("Kode otomatis tematik (kamus buku kode), bukan kode peneliti.")
-        assert re.search(r"Bukti: .+\. Skor \d+,\d\d \(ambang 1,5\)\.$", note), note
+        assert re.match(r"Kode otomatis tematik \((kamus buku kode|model ucapan informan|"
+                        r"kamus buku kode dan model ucapan informan)\), bukan kode peneliti\.",
+                        note), note
+        assert re.search(r"Bukti: .+\. Skor \d+,\d\d \(ambang 1,5\)\.( Peluang 0,\d\d\.)?$",
+                         note), note
     evidence = {f"Bukti: {e}. " for e in codings["evidence"]}
     assert all(any(e in n for e in evidence) for n in notes)
     assert any("pertanyaan: " in n for n in notes)  # the interviewer's words, marked
