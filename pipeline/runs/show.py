@@ -119,22 +119,31 @@ def topics_text(run_dir: Path, *, topic: int | None = None, n_passages: int | No
 def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
     """The topic tables of a finished run, with its passages and transcripts.
 
-    Raises :class:`UsageError` (exit 2) when ``run_dir`` is not a run directory and
-    :class:`RunDirectoryError` (exit 1) when the run has no topics, saying why.
+    Raises :class:`RunDirectoryError` (exit 1) when the run has no topics, saying why and
+    what to do (and :func:`pipeline.runs.rundir.open_run`'s errors for a folder that is not a
+    finished run).
     """
+    import re
+
     run_dir = Path(run_dir)
-    if not (run_dir / rundir.MANIFEST).is_file():
-        raise UsageError(f"no such run: {run_dir} (no manifest.json)",
-                         fix="Give a run directory written by tematik run, e.g. runs/sample.")
     manifest = rundir.open_run(run_dir)
     info = manifest.get("topics") or {}
     assert isinstance(info, dict)
-    if info.get("status") != "complete":
-        why = info.get("reason") or ("topics were turned off (--topics 0)"
-                                     if info.get("status") == "off" else
-                                     "it was made before topics existed")
+    status = info.get("status")
+    if status == "off":
+        raise RunDirectoryError(f"run {run_dir} has no topics: it was made with --topics 0",
+                                fix=f"Fit them in a new run: 'tematik run --from {run_dir} "
+                                "--topics auto --out NEW'.")
+    if status != "complete":
+        # The reason was the run's own warning, with advice for 'tematik run' ("or run
+        # without topics") that contradicts what this command was asked: left out.
+        advice = re.compile(r"\s*Add transcripts, or run without topics \(--topics 0\)\.?\s*$")
+        why = advice.sub("", str(info.get("reason") or "")).strip() or (
+            "it was made before tematik modelled topics")
         raise RunDirectoryError(f"run {run_dir} has no topics: {why}",
-                                fix="Re-run tematik run with --topics auto or --topics K.")
+                                fix="Its themes are there: 'tematik themes "
+                                f"{run_dir}'. For topics, add transcripts and run "
+                                "'tematik run' again.")
     names = [*info.get("tables", []), "passages", "transcripts"]
     return {name: rundir.read_table(run_dir, name) for name in names}
 

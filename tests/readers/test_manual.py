@@ -163,7 +163,7 @@ def test_read_coded_bad_files_name_the_problem(tmp_path: Path) -> None:
     path = write(tmp_path / "coded.csv", "teks,tema\natasan tegas,kepemimpinan\n")
     with pytest.raises(InputFileError) as err:
         read_coded(path, text_column="kutipan", code_column="tema")
-    assert str(err.value) == (f"{path}: has no column 'kutipan' (its columns: 'teks', 'tema') "
+    assert str(err.value) == (f"{path}: has no column 'kutipan' (its columns: 'teks', 'tema'). "
                               "Give the right column name with --text-column.")
     with pytest.raises(InputFileError, match=r"expected a \.csv or \.xlsx file, got '\.txt'"):
         read_coded(write(tmp_path / "coded.txt", "x"), text_column="teks", code_column="tema")
