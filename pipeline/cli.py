@@ -426,12 +426,16 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
               help="Language of landmarks and notes.")
 @click.option("--disagreements", "n_show", type=click.IntRange(min=0), default=10,
               show_default=True, help="How many disagreements to print.")
+@click.option("--scope", type=click.Choice(["touched", "all"]), default="touched",
+              show_default=True, help="touched: compare only the transcripts your coding "
+              "touched (the passages it names, for a sheet of passage ids); all: every "
+              "transcript of the run, a passage you did not code counting as 'absent'.")
 @click.option("--train-on-manual", is_flag=True,
               help="Also train the supervised coder on part of your coding (cross-validated "
               "by transcript) and print the learning curve: agreement vs. share used.")
 @click.option("--force", is_flag=True, help="Replace an earlier comparison in RUN.")
 def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str,
-                    min_overlap: float, resamples: int, lang: str, n_show: int,
+                    min_overlap: float, resamples: int, lang: str, n_show: int, scope: str,
                     train_on_manual: bool, force: bool) -> None:
     """Score RUN's automatic coding against your manual coding MANUAL.
 
@@ -440,7 +444,8 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     MAXQDA or QualCoder. Prints per-theme agreement (Cohen's kappa, Krippendorff's alpha,
     precision/recall/F1 of tematik against you, with 95% intervals and landmarks), the
     same between your coders when there are several, and the first disagreements; writes
-    agreement.csv, disagreements.csv and friends into RUN.
+    agreement.csv, disagreements.csv and friends into RUN. Only the transcripts your coding
+    touched are compared unless --scope all.
     """
     from pipeline.report.views import compare_view
     from pipeline.runs.compare import compare_run
@@ -448,7 +453,7 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     with _reported():
         result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
                              min_overlap=min_overlap, n_resamples=resamples, lang=lang,
-                             force=force, train_on_manual=train_on_manual)
+                             force=force, train_on_manual=train_on_manual, scope=scope)
     click.echo(compare_view(result, n_disagreements=n_show))
 
 

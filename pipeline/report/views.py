@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from pipeline.agreement.compare import CompareResult
+from pipeline.agreement.compare import CompareResult, Comparison
+from pipeline.agreement.landmarks import Lang, alpha_landmark, kappa_landmark
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
@@ -229,19 +230,56 @@ def agreement_lines(table: pd.DataFrame, a: str, b: str) -> list[str]:
     return _table(header, rows)
 
 
+def landmark_legend(lang: str = "en") -> str:
+    """Every landmark the tables can show, in the tables' language: Landis & Koch's six
+    bands for kappa and Krippendorff's three for alpha."""
+    lang_: Lang = "id" if lang == "id" else "en"
+    kappa = [("< 0", -0.5), ("0.00-0.20", 0.1), ("0.21-0.40", 0.3), ("0.41-0.60", 0.5),
+             ("0.61-0.80", 0.7), ("0.81-1.00", 0.9)]
+    alpha = [(">= 0.800", 0.9), ("0.667-0.799", 0.7), ("< 0.667", 0.5)]
+    return ("Landmarks: kappa " + ", ".join(f"{band} {kappa_landmark(v, lang_)}"
+                                             for band, v in kappa)
+            + " (Landis & Koch 1977); alpha " + ", ".join(
+                f"{band} {alpha_landmark(v, lang_)}" for band, v in alpha)
+            + " (Krippendorff 2004).")
+
+
+def scope_lines(comp: Comparison) -> list[str]:
+    """What the comparison counted: the transcripts (or passages) the manual coding touched
+    and the transcripts left out, or every transcript of the run."""
+    names = list(comp.scope_transcripts)
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    what = "characters" if comp.unit == "character" else f"{comp.unit}s"
+    if comp.scope.kind == "all":
+        return [f"Scope: every transcript of the run ({len(names)}); a passage you did not "
+                "code counts as 'absent' in your coding."]
+    if comp.scope.by == "passage":
+        head = (f"Scope: the {len(comp.scope_passages)} passage(s) your sheet names, in "
+                f"{len(names)} transcript(s) ({shown}); a passage named without a code counts "
+                "as coded with no theme")
+    else:
+        head = f"Scope: the {len(names)} transcript(s) your coding touched ({shown})"
+    left = len(comp.scope_left_out)
+    counted = f"{comp.units:,} of {comp.units_all:,} {what} compared"
+    tail = f"; {counted}, {left} transcript(s) left out." if left else f"; {counted}."
+    return [head + tail, "Use --scope all to count every transcript (a passage you did not "
+            "code then counts as 'absent' in your coding)."]
+
+
 def compare_view(result: CompareResult, *, n_disagreements: int = 10) -> str:
     """What ``tematik compare`` prints."""
     comp = result.comparison
+    n = len(comp.themes)
     lines = [f"Agreement of tematik with {comp.reference} ({comp.unit} level, {comp.units:,} "
-             f"units, {len(comp.themes)} themes)", ""]
+             f"units, {n} theme{'' if n == 1 else 's'})"]
+    lines += scope_lines(comp)
+    lines.append("")
     if comp.unit == "character":
         lines += comp.agreement.to_string(index=False).splitlines()
     else:
         lines += agreement_lines(comp.agreement, comp.reference, "tematik")
     lines += ["", "P, R, F1: tematik's precision, recall and F1 with the manual coding as "
-              "reference. Landmarks: kappa 0.61-0.80 substantial, 0.81-1 almost perfect "
-              "(Landis & Koch 1977); alpha >= 0.800 reliable, >= 0.667 tentative "
-              "(Krippendorff 2004)."]
+              "reference.", landmark_legend(comp.lang)]
     if len(comp.pairwise):
         lines += ["", "Between coders (each pair; micro over themes):"]
         micro = comp.pairwise[comp.pairwise["level"] == "micro"]
