@@ -347,9 +347,10 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
 
 @main.command("themes")
 @click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
-@click.option("--theme", default=None, metavar="ID",
+@click.option("--theme", default=None, metavar="THEME",
               help="List the passages coded with this theme (a parent includes its "
-              "sub-themes), evidence marked.")
+              "sub-themes), evidence marked. THEME is its id, the last part of its id or its "
+              "label, e.g. responsivitas or \"Kualitas Pelayanan\".")
 @click.option("--informant", default=None, metavar="NAME",
               help="Only informants whose name or transcript contains NAME.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
@@ -357,7 +358,8 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
 def themes_command(run_dir: Path, theme: str | None, informant: str | None,
                    limit: int) -> None:
     """Show the themes coded in RUN: passages with their evidence, and the theme x
-    informant matrix (coded passages and share of each informant's passages)."""
+    informant matrix (coded passages and share of each informant's passages). A theme's
+    count includes its sub-themes, each passage once, in the summary as in the matrix."""
     from pipeline.runs.show import themes_text
 
     styled = sys.stdout.isatty()
@@ -414,7 +416,8 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
 @click.argument("manual", metavar="MANUAL", type=click.Path(path_type=Path))
 @click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="CSV/XLSX with columns code,theme mapping your code names "
-              "to theme ids (a parent code maps its children).")
+              "to themes (a parent code maps its children). Codes named like a theme (its "
+              "id, the last part of it, or its label) need no map.")
 @click.option("--unit", type=click.Choice(["passage", "sentence", "character"]),
               default="passage", show_default=True, help="What agreement is counted on.")
 @click.option("--min-overlap", type=click.FloatRange(0.01, 1.0), default=0.5,
