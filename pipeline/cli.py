@@ -355,9 +355,10 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
 
 @main.command("themes")
 @click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
-@click.option("--theme", default=None, metavar="ID",
+@click.option("--theme", default=None, metavar="THEME",
               help="List the passages coded with this theme (a parent includes its "
-              "sub-themes), evidence marked.")
+              "sub-themes), evidence marked. THEME is its id, the last part of its id or its "
+              "label, e.g. responsivitas or \"Kualitas Pelayanan\".")
 @click.option("--informant", default=None, metavar="NAME",
               help="Only informants whose name or transcript contains NAME.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
@@ -365,7 +366,8 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
 def themes_command(run_dir: Path, theme: str | None, informant: str | None,
                    limit: int) -> None:
     """Show the themes coded in RUN: passages with their evidence, and the theme x
-    informant matrix (coded passages and share of each informant's passages)."""
+    informant matrix (coded passages and share of each informant's passages). A theme's
+    count includes its sub-themes, each passage once, in the summary as in the matrix."""
     from pipeline.runs.show import themes_text
 
     styled = sys.stdout.isatty()
@@ -422,7 +424,8 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
 @click.argument("manual", metavar="MANUAL", type=click.Path(path_type=Path))
 @click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="CSV/XLSX with columns code,theme mapping your code names "
-              "to theme ids (a parent code maps its children).")
+              "to themes (a parent code maps its children). Codes named like a theme (its "
+              "id, the last part of it, or its label) need no map.")
 @click.option("--unit", type=click.Choice(["passage", "sentence", "character"]),
               default="passage", show_default=True, help="What agreement is counted on.")
 @click.option("--min-overlap", type=click.FloatRange(0.01, 1.0), default=0.5,
@@ -434,12 +437,16 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
               help="Language of landmarks and notes.")
 @click.option("--disagreements", "n_show", type=click.IntRange(min=0), default=10,
               show_default=True, help="How many disagreements to print.")
+@click.option("--scope", type=click.Choice(["touched", "all"]), default="touched",
+              show_default=True, help="touched: compare only the transcripts your coding "
+              "touched (the passages it names, for a sheet of passage ids); all: every "
+              "transcript of the run, a passage you did not code counting as 'absent'.")
 @click.option("--train-on-manual", is_flag=True,
               help="Also train the supervised coder on part of your coding (cross-validated "
               "by transcript) and print the learning curve: agreement vs. share used.")
 @click.option("--force", is_flag=True, help="Replace an earlier comparison in RUN.")
 def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str,
-                    min_overlap: float, resamples: int, lang: str, n_show: int,
+                    min_overlap: float, resamples: int, lang: str, n_show: int, scope: str,
                     train_on_manual: bool, force: bool) -> None:
     """Score RUN's automatic coding against your manual coding MANUAL.
 
@@ -448,7 +455,8 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     MAXQDA or QualCoder. Prints per-theme agreement (Cohen's kappa, Krippendorff's alpha,
     precision/recall/F1 of tematik against you, with 95% intervals and landmarks), the
     same between your coders when there are several, and the first disagreements; writes
-    agreement.csv, disagreements.csv and friends into RUN.
+    agreement.csv, disagreements.csv and friends into RUN. Only the transcripts your coding
+    touched are compared unless --scope all.
     """
     from pipeline.report.views import compare_view
     from pipeline.runs.compare import compare_run
@@ -456,7 +464,7 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     with _reported():
         result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
                              min_overlap=min_overlap, n_resamples=resamples, lang=lang,
-                             force=force, train_on_manual=train_on_manual)
+                             force=force, train_on_manual=train_on_manual, scope=scope)
     click.echo(compare_view(result, n_disagreements=n_show))
 
 

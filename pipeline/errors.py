@@ -3,6 +3,16 @@
 Every message says what was wrong, the offending value (file, line, cell) and how to fix it.
 The CLI turns a :class:`TematikError` into a one-line message and an exit code; the library
 never prints or exits.
+
+The message reads as sentences: ``"{message}. {fix}"``, with one full stop between the
+two and one at the end (none added after a ``.``, ``?``, ``!`` or ``…`` already there):
+``input not found: transkrip. Check the path, or run without INPUT to use corpus/.``
+
+Exit codes: 2 (:class:`UsageError`) when the command line must change: a path that does
+not exist, a file of a kind the command does not take, an option value that names
+nothing, options that do not go together. 1 (every other error) when what the files hold
+must change: an unreadable or empty file, a missing column, a run that did not finish, an
+output that already exists.
 """
 
 from __future__ import annotations
@@ -21,11 +31,22 @@ class TematikError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        return f"{self.message} {self.fix}".strip() if self.fix else self.message
+        return " ".join(sentence(part) for part in (self.message, self.fix) if part.strip())
+
+
+_ENDS = (".", "?", "!", "…")
+
+
+def sentence(text: str) -> str:
+    """``text`` stripped and ending with a full stop, unless it already ends with ``.``, ``?``,
+    ``!`` or ``…``: how each part of an error message is written."""
+    text = text.strip()
+    return text if not text or text.endswith(_ENDS) else text + "."
 
 
 class UsageError(TematikError):
-    """The command was asked for something impossible: a missing path, an empty folder."""
+    """The command line asks for something impossible: a path that does not exist, a file of
+    a kind the command does not read, an option value that names nothing."""
 
     exit_code = 2
 

@@ -18,6 +18,11 @@ holding its evidence), or ``character`` (as NVivo counts; no intervals).
 
 Themes compared: those the manual coding uses. A parent the manual coding uses without any
 of its sub-themes is compared with tematik's parent and sub-themes rolled up into it.
+
+Scope (:class:`Scope`): by default each manual coder is scored only on the units of the
+transcripts their coding touched (or, for a sheet that names passages by id, on those
+passages), so a transcript nobody coded does not count as "absent" for the coder and
+"extra" for tematik. ``Scope(kind="all")`` counts every informant passage of the run.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from pipeline.types import Codebook
 
 MACHINE = "tematik"
 UNITS = ("passage", "sentence", "character")
+SCOPES = ("touched", "all")
 DISAGREEMENT_COLUMNS = [
     "unit_id", "passage_id", "transcript_id", "speaker", "theme", "kind", "manual_coders",
     "tematik_score", "tematik_method", "tematik_evidence", "text",
@@ -50,7 +56,28 @@ _SENTENCE_RE = re.compile(r"[^.?!…\n]+[.?!…]*")
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Which units each manual coder is scored on.
+
+    ``kind``: ``"touched"`` (the units of what the coder's coding touched) or ``"all"``
+    (every informant passage of the run, each uncoded one "absent" for every coder).
+    ``by``: what ``judged`` holds, ``"transcript"`` or ``"passage"`` ids. ``judged``: coder
+    -> the transcripts (or passages) they judged; a coder left out judged the transcripts
+    their segments lie in.
+    """
+
+    kind: str = "touched"
+    by: str = "transcript"
+    judged: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Comparison:
+    """``units``: the units scored (those the reference coder judged, :class:`Scope`), of
+    ``units_all`` in the run; ``scope_transcripts`` the transcripts they lie in,
+    ``scope_passages`` the passages when the scope is by passage, and ``scope_left_out`` the
+    transcripts with informant passages that were not compared."""
+
     unit: str
     reference: str
     themes: tuple[str, ...]
@@ -59,6 +86,12 @@ class Comparison:
     disagreements: pd.DataFrame
     units: int
     notes: tuple[str, ...] = field(default=())
+    scope: Scope = field(default_factory=Scope)
+    units_all: int = 0
+    scope_transcripts: tuple[str, ...] = ()
+    scope_passages: tuple[str, ...] = ()
+    lang: str = "en"
+    scope_left_out: tuple[str, ...] = ()
 
 
 @dataclass
@@ -121,12 +154,18 @@ def compare(
     random_state: int = 42,
     lang: str = "en",
     lengths: Mapping[str, int] | None = None,
+    scope: Scope | None = None,
 ) -> Comparison:
     """Agreement between the manual ``segments`` (columns coder, transcript_id, theme,
-    start, end; theme ids) and tematik's ``codings`` on the informant ``passages``.
-    ``lengths`` (transcript id -> length of its text) is needed for ``unit="character"``."""
+    start, end; theme ids) and tematik's ``codings`` on the informant ``passages``, each
+    manual coder scored on the units of their ``scope`` (default: the transcripts their
+    segments lie in). ``lengths`` (transcript id -> length of its text) is needed for
+    ``unit="character"``."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    scope = scope or Scope()
+    if scope.kind not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope.kind!r}")
     informants = passages[passages["role"] == "informant"]
     manual_themes = set(segments["theme"])
     target = _rollup_targets(codebook, manual_themes)
@@ -147,21 +186,10 @@ def compare(
                      + ", ".join(sorted(set(skipped) | set(ignored))))
     lang_: Lang = "id" if lang == "id" else "en"
     if unit == "character":
-        auto_spans = auto.merge(informants[["passage_id", "transcript_id", "start", "end"]],
-                                on="passage_id", suffixes=("_c", ""))
-        spans = pd.concat([
-            segments[["coder", "transcript_id", "theme", "start", "end"]],
-            auto_spans.assign(coder=MACHINE)[["coder", "transcript_id", "theme", "start",
-                                              "end"]],
-        ], ignore_index=True)
-        spans = spans[spans["theme"].isin(themes)]
         if lengths is None:
             raise ValueError("unit='character' needs the transcripts' lengths")
-        chars = character_agreement(spans, lengths, reference, MACHINE, themes=list(themes),
-                                    lang=lang_)
-        return Comparison(unit, reference, themes, chars, pd.DataFrame(),
-                          pd.DataFrame(columns=DISAGREEMENT_COLUMNS), int(sum(lengths.values())),
-                          tuple(notes))
+        return _character_comparison(informants, auto, segments, themes, reference, scope,
+                                     lengths, tuple(notes), lang_)
     if unit == "sentence":
         units = sentence_units(informants)
         ev = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)].merge(
@@ -179,19 +207,81 @@ def compare(
         min_overlap=min_overlap)
     present = presence_pairs(presence)
     present[MACHINE] = {(u, t) for u, t in auto_pairs if t in themes}
-    for coder in coders:
-        present.setdefault(coder, set())
     unit_ids = list(frame["unit"])
-    table = decision_table({c: present[c] for c in [*coders, MACHINE]}, unit_ids, themes)
+    judged = _judged_units(scope, frame, segments, coders)
+    for coder in coders:  # a segment reaching into a unit its coder did not judge: left out
+        mine = set(judged[coder]) if judged is not None else None
+        present[coder] = {(u, t) for u, t in present.get(coder, set())
+                          if mine is None or u in mine}
+    table = decision_table({c: present[c] for c in [*coders, MACHINE]}, unit_ids, themes,
+                           judged=judged)
     agreement = agreement_table(table, reference, MACHINE, n_resamples=n_resamples,
                                 random_state=random_state, lang=lang_)
     pairwise = (pairwise_table(table, machines={MACHINE}, n_resamples=n_resamples,
                                random_state=random_state, lang=lang_)
                 if len(coders) > 1 else pd.DataFrame())
+    scored = set(judged.get(reference, []) if judged is not None else unit_ids)
     disagreements = _disagreements(frame, informants, codings, target, present, reference,
-                                   coders, themes)
+                                   coders, themes, scored)
+    inside = frame[frame["unit"].isin(scored)]
+    passages_in = (tuple(dict.fromkeys(inside["passage_id"].astype(str)))
+                   if scope.kind == "touched" and scope.by == "passage" else ())
+    kept = tuple(dict.fromkeys(inside["transcript_id"].astype(str)))
     return Comparison(unit, reference, themes, agreement, pairwise, disagreements,
-                      len(unit_ids), tuple(notes))
+                      len(scored), tuple(notes), scope, len(unit_ids), kept, passages_in,
+                      lang_, _left_out(informants, kept))
+
+
+def _left_out(informants: pd.DataFrame, kept: Sequence[str]) -> tuple[str, ...]:
+    """The transcripts with informant passages that are not among ``kept``."""
+    compared = set(kept)
+    return tuple(t for t in dict.fromkeys(informants["transcript_id"].astype(str))
+                 if t not in compared)
+
+
+def _judged_units(scope: Scope, frame: pd.DataFrame, segments: pd.DataFrame,
+                  coders: Sequence[str]) -> dict[str, list[str]] | None:
+    """Coder -> the units (``frame["unit"]``) they judged under ``scope``; None when every
+    coder judged every unit (``scope.kind == "all"``)."""
+    if scope.kind == "all":
+        return None
+    out: dict[str, list[str]] = {}
+    for coder in coders:
+        if coder in scope.judged:
+            column = "passage_id" if scope.by == "passage" else "transcript_id"
+            ids: set[str] = set(scope.judged[coder])
+        else:
+            column = "transcript_id"
+            ids = set(segments.loc[segments["coder"] == coder, "transcript_id"].astype(str))
+        out[coder] = [str(u) for u, key in zip(frame["unit"], frame[column].astype(str),
+                                               strict=True) if key in ids]
+    return out
+
+
+def _character_comparison(informants: pd.DataFrame, auto: pd.DataFrame,
+                          segments: pd.DataFrame, themes: tuple[str, ...], reference: str,
+                          scope: Scope, lengths: Mapping[str, int], notes: tuple[str, ...],
+                          lang: Lang) -> Comparison:
+    """Character-level agreement (NVivo's) on the transcripts in the reference's scope."""
+    kept = dict(lengths)
+    if scope.kind == "touched":
+        transcripts = informants[["passage_id", "transcript_id"]].astype(str)
+        frame = transcripts.assign(unit=transcripts["transcript_id"])
+        units = (_judged_units(scope, frame, segments, [reference]) or {}).get(reference, [])
+        kept = {t: n for t, n in lengths.items() if t in set(units)}
+    auto_spans = auto.merge(informants[["passage_id", "transcript_id", "start", "end"]],
+                            on="passage_id", suffixes=("_c", ""))
+    spans = pd.concat([
+        segments[["coder", "transcript_id", "theme", "start", "end"]],
+        auto_spans.assign(coder=MACHINE)[["coder", "transcript_id", "theme", "start", "end"]],
+    ], ignore_index=True)
+    spans = spans[spans["theme"].isin(themes) & spans["transcript_id"].isin(set(kept))]
+    chars = character_agreement(spans, kept, reference, MACHINE, themes=list(themes),
+                                lang=lang)
+    return Comparison("character", reference, themes, chars, pd.DataFrame(),
+                      pd.DataFrame(columns=DISAGREEMENT_COLUMNS), int(sum(kept.values())),
+                      notes, scope, int(sum(lengths.values())), tuple(sorted(kept)), (), lang,
+                      _left_out(informants, list(kept)))
 
 
 def _evidence_units(units: pd.DataFrame, evidence: pd.DataFrame) -> set[tuple[str, str]]:
@@ -212,8 +302,10 @@ def _evidence_units(units: pd.DataFrame, evidence: pd.DataFrame) -> set[tuple[st
 def _disagreements(
     frame: pd.DataFrame, passages: pd.DataFrame, codings: pd.DataFrame, target: dict[str, str],
     present: dict[str, set[tuple[str, str]]], reference: str, coders: Sequence[str],
-    themes: Sequence[str],
+    themes: Sequence[str], scored: set[str],
 ) -> pd.DataFrame:
+    """Every unit in ``scored`` (those the reference judged) and theme where the reference
+    and tematik differ."""
     ref, auto = present[reference], present[MACHINE]
     info = passages.set_index("passage_id")
     rolled = codings.assign(theme=codings["theme"].map(lambda t: target.get(t, t)))
@@ -222,7 +314,8 @@ def _disagreements(
     rows = []
     texts = dict(zip(frame["unit"], zip(frame["passage_id"], frame["start"], frame["end"],
                                         strict=True), strict=True))
-    for uid, theme in sorted((ref ^ auto), key=lambda p: (themes.index(p[1]), p[0])):
+    differ = {(u, t) for u, t in ref ^ auto if u in scored}
+    for uid, theme in sorted(differ, key=lambda p: (themes.index(p[1]), p[0])):
         pid, start, end = texts[uid]
         p = info.loc[pid]
         offset = int(p["start"])
@@ -273,7 +366,7 @@ def learning_curve(
     passages: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook, segments: pd.DataFrame,
     texts: Mapping[str, str], normaliser: Normaliser, *, threshold: float,
     shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), folds: int = 5, min_overlap: float = 0.5,
-    random_state: int = 42,
+    random_state: int = 42, scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Agreement with the manual coding when the supervised coder learns from part of it.
 
@@ -281,9 +374,20 @@ def learning_curve(
     trained on the other groups' examples only (:func:`training_examples`), so no passage is
     scored by a model that saw it. For each share, that share of the training examples is
     used (a seeded sample). Row ``share`` 0 is the dictionary alone. Columns
-    :data:`CURVE_COLUMNS`; kappa, precision, recall and F1 are micro over themes.
+    :data:`CURVE_COLUMNS`; kappa, precision, recall and F1 are micro over themes. Only the
+    transcripts in the manual coding's ``scope`` take part (by default those it touched):
+    a passage of a transcript nobody coded is no example of "no theme".
     """
-    informants = passages[passages["role"] == "informant"].reset_index(drop=True)
+    scope = scope or Scope()
+    informants = passages[passages["role"] == "informant"]
+    if scope.kind == "touched":
+        frame = informants[["passage_id", "transcript_id"]].astype(str)
+        frame = frame.assign(unit=frame["transcript_id"])
+        coders = list(dict.fromkeys(segments["coder"]))
+        touched = {u for units in (_judged_units(scope, frame, segments, coders) or {}).values()
+                   for u in units}
+        informants = informants[informants["transcript_id"].astype(str).isin(touched)]
+    informants = informants.reset_index(drop=True)
     examples = training_examples(informants, segments, texts)
     transcripts = sorted(set(informants["transcript_id"]))
     n_folds = max(2, min(folds, len(transcripts)))
@@ -291,7 +395,7 @@ def learning_curve(
     coder = DictionaryCoder(codebook, normaliser, threshold=threshold)
     evidence, dictionary = code_passages(informants, tokens, coder)
     rows = [_curve_row(0.0, "dictionary", 0, informants, dictionary, evidence.evidence,
-                       codebook, segments, min_overlap)]
+                       codebook, segments, min_overlap, scope)]
     rng = np.random.default_rng(random_state)
     themes = [t.id for t in codebook.themes]
     for share in shares:
@@ -314,15 +418,16 @@ def learning_curve(
             sizes.append(len(train))
         codings = pd.concat(parts, ignore_index=True)
         rows.append(_curve_row(share, "combined", int(np.mean(sizes)), informants, codings,
-                               evidence.evidence, codebook, segments, min_overlap))
+                               evidence.evidence, codebook, segments, min_overlap, scope))
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 def _curve_row(share: float, method: str, size: int, passages: pd.DataFrame,
                codings: pd.DataFrame, evidence: pd.DataFrame, codebook: Codebook,
-               segments: pd.DataFrame, min_overlap: float) -> tuple[object, ...]:
+               segments: pd.DataFrame, min_overlap: float,
+               scope: Scope) -> tuple[object, ...]:
     result = compare(passages, codings, evidence, codebook, segments, n_resamples=0,
-                     min_overlap=min_overlap)
+                     min_overlap=min_overlap, scope=scope)
     table = result.agreement
     micro = table[table["level"] == "micro"].iloc[0]
     macro = table[table["level"] == "macro"].iloc[0]

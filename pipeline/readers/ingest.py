@@ -76,10 +76,8 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
     for raw in inputs:
         path = Path(raw)
         if not path.exists():
-            raise UsageError(
-                f"input not found: {raw}",
-                fix="Check the path, or run without INPUT to use corpus/.",
-            )
+            raise UsageError(f"input not found: {raw}",
+                             fix="Check the path of the transcripts (a file or a folder).")
         if path.is_file():
             if SPEAKERS_FILE_RE.search(path.name):
                 warnings.append(f"{raw}: skipped, a speakers file (not a transcript); give it "
@@ -108,12 +106,57 @@ def find_files(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str
             elif sub.suffix:
                 warnings.append(f"{shown}: skipped, unsupported file type '{sub.suffix}'")
     if not found:
-        listed = ", ".join(str(p) for p in inputs)
-        raise UsageError(
-            f"no transcripts found in {listed}",
-            fix=f"tematik reads {', '.join(sorted(SUPPORTED))} files.",
-        )
+        raise _nothing_found(inputs, warnings)
     return found, warnings
+
+
+# What to do with a file tematik does not read: (what it is, how to make it readable).
+_CONVERT = {
+    ".pdf": ("a PDF", "open a PDF in Word or LibreOffice and save it as .docx, or copy its "
+             "text into a .txt file"),
+    ".doc": ("an old Word file", "open a .doc in Word or LibreOffice and save it as .docx"),
+    ".rtf": ("a rich-text file", "open an .rtf in Word or LibreOffice and save it as .docx"),
+    ".odt": ("a LibreOffice document", "save an .odt as .docx from LibreOffice"),
+    ".pages": ("a Pages document", "export a Pages document as Word (.docx)"),
+    ".xls": ("an old Excel workbook", "save an .xls as .xlsx"),
+    ".ods": ("a LibreOffice sheet", "save an .ods as .xlsx"),
+    ".tsv": ("a tab-separated table", "save a .tsv as .csv or .xlsx"),
+    ".html": ("a web page", "save a web page's text as .txt"),
+    ".htm": ("a web page", "save a web page's text as .txt"),
+}
+_AUDIO = frozenset({".mp3", ".m4a", ".wav", ".ogg", ".opus", ".aac", ".flac", ".mp4", ".mkv",
+                    ".webm", ".mov", ".amr"})
+_TRANSCRIBE = ("a recording", "transcribe a recording first (tematik reads Whisper and "
+               "WhisperX .json, and .vtt/.srt subtitles)")
+
+
+def _nothing_found(inputs: Sequence[Path], warnings: Sequence[str]) -> UsageError:
+    """The error for inputs that hold no transcript: the files seen that tematik does not
+    read, each named with what it is and how to convert it, or why nothing was found."""
+    listed = ", ".join(str(p) for p in inputs)
+    reads = f"Files tematik reads: {', '.join(sorted(SUPPORTED))}."
+    marker = ": skipped, unsupported file type "
+    unread = [w.split(marker)[0] for w in warnings if marker in w]
+    if not unread:
+        others = "; ".join(warnings[:3])
+        return UsageError(f"no transcripts found in {listed}"
+                          + (f" ({others})" if others else ""),
+                          fix=f"Put the transcripts there, or give the folder that holds them. "
+                          f"{reads}")
+    named: list[str] = []
+    advice: dict[str, None] = {}  # each piece of advice once, in order
+    for name in unread:
+        suffix = Path(name).suffix.lower()
+        kind, how = (_TRANSCRIBE if suffix in _AUDIO else
+                     _CONVERT.get(suffix, (f"a '{suffix}' file", "")))
+        named.append(f"{name} ({kind})")
+        if how:
+            advice.setdefault(how, None)
+    shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+    them = "them" if len(unread) > 1 else "it"
+    convert = f"Convert {them}: {'; '.join(advice)}. " if advice else ""
+    return UsageError(f"no transcripts found in {listed}: tematik does not read {shown}",
+                      fix=convert + reads)
 
 
 def _walk(folder: Path, seen: set[Path], top: Path, shown_top: Path,

@@ -13,6 +13,7 @@ it matches. Quotes that cannot be placed are reported with the closest passage f
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, UsageError
 from pipeline.readers.decode import normalise_map
 from pipeline.readers.formats import find_column, pick_column, read_sheet
 from pipeline.readers.ingest import slug
@@ -58,14 +59,23 @@ class Unlocated:
     similarity: float
 
 
+JUDGED_COLUMNS = ["coder", "transcript_id", "passage_id"]
+
+
 @dataclass(frozen=True)
 class ManualCoding:
-    """Segments (columns :data:`SEGMENT_COLUMNS`; ``row`` is the sheet line) and problems."""
+    """Segments (columns :data:`SEGMENT_COLUMNS`; ``row`` is the sheet line), problems, and
+    what each coder judged: ``judged`` (columns :data:`JUDGED_COLUMNS`) has a row for every
+    transcript a coder's rows name (placed or not), and, for a row that names a passage by
+    its id, that passage (``passage_id``; "" for a row found by quote or offsets). A row
+    naming a passage with no code says the coder judged it to hold no theme."""
 
     segments: pd.DataFrame
     unlocated: tuple[Unlocated, ...] = ()
     warnings: tuple[str, ...] = ()
     coders: tuple[str, ...] = field(default=())
+    judged: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=JUDGED_COLUMNS))
 
 
 # -- locating quotes ------------------------------------------------------------------------
@@ -145,6 +155,61 @@ class TextIndex:
 
 # -- reading sheets -------------------------------------------------------------------------
 
+SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
+_NOT_SHEETS = {
+    ".qdpx": ("a REFI-QDA project", "a REFI-QDA project goes to 'tematik run PROJECT.qdpx' (its "
+              "texts) or 'tematik compare RUN PROJECT.qdpx' (its codings)"),
+    ".qdc": ("a REFI-QDA codebook", "a codebook goes to --codebook"),
+    ".xls": ("an old Excel workbook (.xls)", "open it in Excel or LibreOffice and save it as "
+             ".xlsx"),
+    ".ods": ("a LibreOffice sheet (.ods)", "save it as .xlsx or as CSV (UTF-8)"),
+    ".numbers": ("a Numbers sheet", "export it as .xlsx or as CSV (UTF-8)"),
+    ".docx": ("a Word document", "copy its table into a spreadsheet and save it as .xlsx"),
+    ".doc": ("a Word document", "copy its table into a spreadsheet and save it as .xlsx"),
+    ".pdf": ("a PDF", "copy its table into a spreadsheet and save it as .xlsx"),
+    ".txt": ("a text file", "save the table as CSV (UTF-8) with a .csv name"),
+    ".yaml": ("a YAML file", "a codebook goes to --codebook"),
+}
+
+
+def read_user_sheet(path: Path | str, *, what: str, rows: str,
+                    option: str | None = None) -> pd.DataFrame:
+    """A sheet the researcher made (``what``: "manual coding", "mapping" ...), checked
+    before it is read: :class:`UsageError` (exit 2) for a path that does not exist, a folder
+    or a file that is not a .csv/.xlsx sheet (saying what it is and how to convert it);
+    :class:`InputFileError` (exit 1) for an empty file, an empty first sheet, or a header with
+    no rows below it. ``rows`` says what one row holds ("one row per coded segment"),
+    ``option`` the command-line option that gave the path, for the messages."""
+    path = Path(path)
+    given = f" given to {option}" if option else ""
+    if not path.exists():
+        raise UsageError(f"{what} not found: {path}", fix=f"Check the path{given}.")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a {what}",
+                         fix=f"Give a .csv or .xlsx file{given}.")
+    suffix = path.suffix.lower()
+    if suffix not in SHEET_SUFFIXES:
+        kind, how = _NOT_SHEETS.get(suffix, (f"a '{suffix or path.name}' file", "save the "
+                                             "table as CSV (UTF-8) or as an Excel .xlsx "
+                                             "workbook"))
+        raise UsageError(f"{path} is {kind}, not a .csv or .xlsx sheet",
+                         fix=f"Give {option + ' ' if option else ''}a .csv or .xlsx sheet: "
+                         f"{how}.")
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "the file is empty",
+                             fix=f"Save the sheet again with its header and {rows}.")
+    frame = read_sheet(path)
+    if not len(frame.columns):
+        raise InputFileError(path, "the first sheet is empty" if suffix == ".xlsx" else
+                             "the file holds no table", fix="tematik reads the first sheet of "
+                             f"a workbook: put the header and {rows} there.")
+    if not len(frame):
+        have = ", ".join(repr(str(c)) for c in frame.columns)
+        raise InputFileError(path, f"only a header ({have}), no rows below it",
+                             fix=f"Add {rows} below the header.")
+    return frame
+
+
 
 def transcript_lookup(transcripts: pd.DataFrame) -> dict[str, str]:
     """Every name a researcher may use for a transcript (id, file name, file stem, slug of
@@ -169,10 +234,13 @@ def read_manual_sheet(
 
     Columns (names matched without case; Indonesian names accepted): transcript, code, and
     one of passage_id, start+end, quote; optionally coder. A cell with several codes
-    separated by ``;`` gives one segment per code. Raises :class:`InputFileError` for a
-    sheet without the columns needed or a transcript the run does not have.
+    separated by ``;`` gives one segment per code. A row naming a passage with no code is a
+    passage judged to hold no theme (``judged``). Rows naming a transcript or passage the
+    run does not have, or with nothing to place, are skipped with a warning naming their
+    lines. Raises :class:`InputFileError` for a sheet without the columns needed, with
+    offsets outside a transcript, or with no row the run has.
     """
-    frame = read_sheet(path)
+    frame = read_user_sheet(path, what="manual coding", rows="one row per coded segment")
     t_col, c_col = find_column(frame, TRANSCRIPT_NAMES), find_column(frame, CODE_NAMES)
     q_col, p_col = find_column(frame, QUOTE_NAMES), find_column(frame, PASSAGE_NAMES)
     s_col = find_column(frame, ("start", "mulai", "awal"))
@@ -196,27 +264,30 @@ def read_manual_sheet(
         strict=True)}
     indexes: dict[str, TextIndex] = {}
     rows: list[tuple[str, str, str, int, int, str, float, int]] = []
+    judged: list[tuple[str, str, str]] = []
     unlocated: list[Unlocated] = []
+    unknown: dict[tuple[str, str], list[int]] = {}  # (what, name) -> lines
+    empty: list[int] = []
     for n, record in enumerate(frame.to_dict("records"), start=2):
         codes = [c.strip() for c in str(record[c_col]).split(";") if c.strip()]
-        if not codes:
-            continue
         coder = str(record[coder_col]).strip() if coder_col and str(record[coder_col]).strip() \
             else default_coder
         pid = str(record[p_col]).strip() if p_col else ""
         if pid:
             if pid not in spans:
-                raise InputFileError(path, f"passage {pid!r} is not in this run", line=n,
-                                     fix="Use passage ids from the run's passages.csv.")
+                unknown.setdefault(("passage", pid), []).append(n)
+                continue
             tid, start, end = spans[pid]
+            judged.append((coder, tid, pid))
             rows += [(tid, c, coder, start, end, "passage_id", 1.0, n) for c in codes]
+            continue
+        if not codes:
             continue
         raw_tid = str(record[t_col]).strip() if t_col else ""
         tid = names.get(raw_tid.casefold(), "")
         if not tid:
-            known = ", ".join(sorted(transcripts["transcript_id"].astype(str))[:8])
-            raise InputFileError(path, f"transcript {raw_tid!r} is not in this run", line=n,
-                                 fix=f"Use a transcript's file name or id (e.g. {known}).")
+            unknown.setdefault(("transcript", raw_tid), []).append(n)
+            continue
         text = texts[tid]
         if s_col and e_col and str(record[s_col]).strip() and str(record[e_col]).strip():
             try:
@@ -229,12 +300,14 @@ def read_manual_sheet(
                                      f"({len(text)} characters)", line=n,
                                      fix="Check that the offsets count characters of this "
                                      "transcript's text.")
+            judged.append((coder, tid, ""))
             rows += [(tid, c, coder, start, end, "offsets", 1.0, n) for c in codes]
             continue
         quote = str(record[q_col]).strip() if q_col else ""
         if not quote:
-            raise InputFileError(path, "the row has no quote, offsets or passage id", line=n,
-                                 fix="Fill in the coded text in the quote column.")
+            empty.append(n)
+            continue
+        judged.append((coder, tid, ""))
         index = indexes.get(tid) or indexes.setdefault(tid, TextIndex(text))
         start, end, how, ratio = index.locate(quote, min_similarity)
         if not how:
@@ -242,14 +315,57 @@ def read_manual_sheet(
                           for c in codes]
             continue
         rows += [(tid, c, coder, start, end, how, ratio, n) for c in codes]
+    warnings = [_unknown_warning(path, what, name, lines, transcripts, list(spans))
+                for (what, name), lines in unknown.items()]
+    if empty:
+        warnings.append(f"{path}, {_lines(empty)}: a code but no quote, offsets or passage id "
+                        "to place it, so skipped. Fill in the coded text in the "
+                        f"{q_col or 'quote'!r} column.")
+    if not judged:
+        named = [f"{what} {name!r} on {_lines(lines)}" for (what, name), lines in
+                 unknown.items() if name][:5]
+        known = ", ".join(sorted(transcripts["transcript_id"].astype(str))[:8])
+        raise InputFileError(
+            path, f"none of the transcripts or passages it names is in this run "
+            f"({', '.join(named)})" if named else "no row has a code with a transcript and "
+            "a quote, offsets or passage id to place it",
+            fix=f"Check that the coding belongs to this run (its transcripts: {known}) and "
+            "name each transcript by its file name or id.")
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    return ManualCoding(segments, tuple(unlocated), (),
-                        tuple(dict.fromkeys(segments["coder"])))
+    return ManualCoding(segments, tuple(unlocated), tuple(warnings),
+                        tuple(dict.fromkeys(segments["coder"])),
+                        pd.DataFrame(judged, columns=JUDGED_COLUMNS).drop_duplicates())
+
+
+def _lines(lines: Sequence[int]) -> str:
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more"
+                                                 if len(lines) > 10 else "")
+    return f"line{'s' if len(lines) > 1 else ''} {shown}"
+
+
+def _unknown_warning(path: Path, what: str, name: str, lines: Sequence[int],
+                     transcripts: pd.DataFrame, passage_ids: Sequence[str]) -> str:
+    """The warning for rows naming a transcript or passage the run does not have: which
+    lines, and the closest name the run has."""
+    if what == "transcript":
+        known = sorted(transcripts["transcript_id"].astype(str))
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = (f"Did you mean '{close[0]}'? Use a transcript's file name or id, as in the "
+                "run's transcripts.csv." if close else "Use a transcript's file name or id "
+                f"(e.g. {', '.join(known[:8])}).")
+    else:
+        close = difflib.get_close_matches(name, list(passage_ids), n=1, cutoff=0.8)
+        hint = (f"Did you mean '{close[0]}'? " if close else "") + (
+            "Use passage ids from the run's passages.csv.")
+    label = f"{what} {name!r} is not in this run" if name else f"no {what} named"
+    skipped = "these rows were" if len(lines) > 1 else "the row was"
+    return f"{path}, {_lines(lines)}: {label}, so {skipped} skipped. {hint}"
 
 
 def read_mapping(path: Path) -> dict[str, str]:
     """A MAPPING sheet: columns ``code`` and ``theme`` (many codes may map to one theme)."""
-    frame = read_sheet(path)
+    frame = read_user_sheet(path, what="mapping", rows="one row per code (code,theme)",
+                            option="--map")
     c_col = find_column(frame, (*CODE_NAMES[:2], "manual"))
     t_col = find_column(frame, ("theme", "tema"))
     if c_col is None or t_col is None or c_col == t_col:
@@ -304,12 +420,14 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
     missing: set[str] = set()
     indexes: dict[str, TextIndex] = {}
     maps: dict[str, np.ndarray | None] = {}
+    judged: list[tuple[str, str, str]] = []
     for n, rec in enumerate(frame.to_dict("records"), start=1):
         name = str(rec["source"])
         tid = names.get(name.casefold()) or names.get(Path(name).stem.casefold(), "")
         if not tid:
             missing.add(name)
             continue
+        judged.append((str(rec["user"]), tid, ""))
         code = str(rec["theme"] or rec["code_path"])
         source = sources.get(name)
         start, end = int(rec["start"]), int(rec["end"])
@@ -333,11 +451,13 @@ def read_manual_qdpx(path: Path, transcripts: pd.DataFrame, codebook: Codebook |
             unlocated.append(Unlocated(n, tid, code, str(rec["text"]),
                                        " ".join(texts[tid][s:e].split()), ratio))
     if missing:
-        warnings.append(f"{path}: sources not among the run's transcripts, their codings "
-                        f"skipped: {', '.join(sorted(missing))}")
+        warnings.append(f"{path}: sources not among the run's transcripts, so their codings "
+                        f"were skipped: {', '.join(sorted(missing))}. Name each source like "
+                        "a transcript of the run (its file name)")
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     return ManualCoding(segments, tuple(unlocated), tuple(warnings),
-                        tuple(dict.fromkeys(segments["coder"])))
+                        tuple(dict.fromkeys(segments["coder"])),
+                        pd.DataFrame(judged, columns=JUDGED_COLUMNS).drop_duplicates())
 
 
 CODED_COLUMNS = ["id", "text", "codes", "lines"]
@@ -358,7 +478,11 @@ def read_coded(path: Path | str, *, text_column: str | None = None,
     the command-line options for the two columns, for error messages.
     """
     path = Path(path)
-    frame = read_sheet(path)
+    file_option = (options[0].removesuffix("-text-column")
+                   if options[0].endswith("-text-column") and options[0] != "--text-column"
+                   else None)  # --train-text-column: the file came with --train
+    frame = read_user_sheet(path, what="coded passages file", option=file_option,
+                            rows="one row per coded passage (its text and its codes)")
 
     def pick(name: str | None, names: Sequence[str], what: str, option: str) -> str:
         if name is not None:

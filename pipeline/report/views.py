@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipeline.agreement.landmarks import Lang, alpha_landmark, kappa_landmark
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
 if TYPE_CHECKING:  # only for annotations: compare's coders import spaCy and scikit-learn
-    from pipeline.agreement.compare import CompareResult
+    from pipeline.agreement.compare import CompareResult, Comparison
 
 Mark = Callable[[str], str]
 
@@ -108,8 +109,11 @@ def themes_view(
 ) -> str:
     """Coded passages with their evidence marked, and the theme x informant matrix.
 
-    Without ``theme`` prints a summary per theme and the matrix; with ``theme`` (an id, or a
-    parent id for it and its sub-themes) lists up to ``limit`` coded passages, best first.
+    One definition of a theme's count throughout, the matrix's: the passages coded with
+    the theme or any of its sub-themes, each passage once, and the informants with at least
+    one of them. Without ``theme`` prints that count per theme and the matrix; with
+    ``theme`` (an id, or a parent id for it and its sub-themes) lists up to ``limit`` coded
+    passages, best first, each once with every theme of it that was asked for.
     ``informant`` keeps informants whose name or transcript contains it (case ignored).
     Raises ``KeyError`` for an unknown theme and ``LookupError`` when no informant matches.
     """
@@ -130,50 +134,28 @@ def themes_view(
         if not len(who):
             raise LookupError(informant)
     keep = set(zip(who["transcript_id"], who["display"], strict=True))
-    coded = codings.assign(display=[person.get(str(p), "") for p in codings["passage_id"]])
-    coded = coded[_rows([(t, s) in keep for t, s in
-                         zip(coded["transcript_id"], coded["display"], strict=True)], coded)]
-    lines: list[str] = []
-    if theme is None:
-        lines += [f"Themes ({codebook.name}, version {codebook.version}): coded passages "
-                  "and informants", ""]
-        rows: list[list[object]] = []
-        for tid in [t.id for t in codebook.themes] + sorted(set(coded["theme"]) - set(labels)):
-            sub = coded[coded["theme"] == tid]
-            people = sub[["transcript_id", "display"]].drop_duplicates()
-            rows.append([tid, labels.get(tid, tid), len(sub), len(people)])
-        lines += _table(["theme", "label", "passages", "informants"], rows)
-    else:
-        chosen = coded[(coded["theme"] == theme) | coded["theme"].str.startswith(theme + ".")]
-        chosen = chosen.sort_values(["score", "passage_id"], ascending=[False, True],
-                                    kind="stable")
-        lines += [f"{theme} ({labels.get(theme, theme)}): {len(chosen)} coded passage(s)"
-                  + (f", showing {limit}" if len(chosen) > limit else ""), ""]
-        spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        positive = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]
-        for pid, th, s, e in zip(positive["passage_id"], positive["theme"], positive["start"],
-                                 positive["end"], strict=True):
-            spans.setdefault((str(pid), str(th)), []).append((int(s), int(e)))
-        top = chosen.head(limit)
-        texts = dict(zip(passages["passage_id"], passages["text"], strict=True))
-        starts = dict(zip(passages["passage_id"], passages["start"], strict=True))
-        for pid, speaker, th, score, probability, method in zip(
-                top["passage_id"], top["display"], top["theme"], top["score"],
-                top["probability"], top["method"], strict=True):
-            prob = "" if pd.isna(probability) else f", p {float(probability):.2f}"
-            lines.append(f"[{pid}] {speaker} · {th} · score {float(score):.2f}{prob} · "
-                         f"{method}")
-            lines.append("  " + highlight(str(texts[pid]), int(starts[pid]),
-                                          spans.get((str(pid), str(th)), []), mark))
-            lines.append("")
-    lines += ["", "Theme x informant: coded passages (share of the informant's passages); a "
-              "parent theme counts passages coded with it or any of its sub-themes"]
     if "display" not in matrix:  # a run written before display names
         matrix = matrix.rename(columns={"speaker": "display"})
     mat = matrix[_rows([(t, s) in keep for t, s in
                         zip(matrix["transcript_id"], matrix["display"], strict=True)], matrix)]
-    if theme is not None:
+    lines: list[str] = []
+    if theme is None:
+        lines += [f"Themes ({codebook.name}, version {codebook.version}): passages coded with "
+                  "the theme or any of its sub-themes (each passage once)",
+                  "and the informants who said them, counted as in the matrix below", ""]
+        rows: list[list[object]] = []
+        order = [t.id for t in codebook.themes]
+        for tid in order + [t for t in dict.fromkeys(mat["theme"]) if t not in labels]:
+            sub = mat[mat["theme"] == tid]
+            rows.append([tid, labels.get(tid, tid), int(sub["passages"].sum()),
+                         int((sub["passages"] > 0).sum())])
+        lines += _table(["theme", "label", "passages", "informants"], rows)
+    else:
+        lines += _passages_of(theme, labels, codings, passages, evidence, person, keep,
+                              mark, limit)
         mat = mat[(mat["theme"] == theme) | mat["theme"].str.startswith(theme + ".")]
+    lines += ["", "Theme x informant: coded passages (share of the informant's passages); a "
+              "parent theme counts passages coded with it or any of its sub-themes"]
     people = list(dict.fromkeys(zip(mat["transcript_id"], mat["display"], strict=True)))
     cell = {(r.theme, r.transcript_id, r.display): f"{r.passages} ({r.share:.0%})"
             for r in mat.itertuples()}
@@ -183,6 +165,44 @@ def themes_view(
     lines.append("")
     lines += [f"  I{i + 1} = {sp} ({tid})" for i, (tid, sp) in enumerate(people)]
     return "\n".join(lines)
+
+
+def _passages_of(theme: str, labels: dict[str, str], codings: pd.DataFrame,
+                 passages: pd.DataFrame, evidence: pd.DataFrame, person: dict[str, str],
+                 keep: set[tuple[str, str]], mark: Mark, limit: int) -> list[str]:
+    """The passages coded with ``theme`` or one of its sub-themes, each once (its best
+    coding first), evidence of every one of those themes marked."""
+    coded = codings.assign(display=[person.get(str(p), "") for p in codings["passage_id"]])
+    coded = coded[_rows([(t, s) in keep for t, s in
+                         zip(coded["transcript_id"], coded["display"], strict=True)], coded)]
+    chosen = coded[(coded["theme"] == theme) | coded["theme"].str.startswith(theme + ".")]
+    chosen = chosen.sort_values(["score", "passage_id"], ascending=[False, True],
+                                kind="stable")
+    themes_of = {str(pid): list(dict.fromkeys(g["theme"].astype(str)))
+                 for pid, g in chosen.groupby("passage_id", sort=False)}
+    best = chosen.drop_duplicates("passage_id")
+    n = len(best)
+    lines = [f"{theme} ({labels.get(theme, theme)}): {n} coded passage(s)"
+             + (f", showing {limit}" if n > limit else ""), ""]
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    positive = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]
+    for pid, th, s, e in zip(positive["passage_id"], positive["theme"], positive["start"],
+                             positive["end"], strict=True):
+        spans.setdefault((str(pid), str(th)), []).append((int(s), int(e)))
+    top = best.head(limit)
+    texts = dict(zip(passages["passage_id"], passages["text"], strict=True))
+    starts = dict(zip(passages["passage_id"], passages["start"], strict=True))
+    for pid, speaker, score, probability, method in zip(
+            top["passage_id"], top["display"], top["score"], top["probability"],
+            top["method"], strict=True):
+        prob = "" if pd.isna(probability) else f", p {float(probability):.2f}"
+        ths = themes_of[str(pid)]
+        lines.append(f"[{pid}] {speaker} · {', '.join(ths)} · score {float(score):.2f}{prob} "
+                     f"· {method}")
+        marked = [span for th in ths for span in spans.get((str(pid), th), [])]
+        lines.append("  " + highlight(str(texts[pid]), int(starts[pid]), marked, mark))
+        lines.append("")
+    return lines
 
 
 def _num(value: object, digits: int = 2) -> str:
@@ -213,19 +233,56 @@ def agreement_lines(table: pd.DataFrame, a: str, b: str) -> list[str]:
     return _table(header, rows)
 
 
+def landmark_legend(lang: str = "en") -> str:
+    """Every landmark the tables can show, in the tables' language: Landis & Koch's six
+    bands for kappa and Krippendorff's three for alpha."""
+    lang_: Lang = "id" if lang == "id" else "en"
+    kappa = [("< 0", -0.5), ("0.00-0.20", 0.1), ("0.21-0.40", 0.3), ("0.41-0.60", 0.5),
+             ("0.61-0.80", 0.7), ("0.81-1.00", 0.9)]
+    alpha = [(">= 0.800", 0.9), ("0.667-0.799", 0.7), ("< 0.667", 0.5)]
+    return ("Landmarks: kappa " + ", ".join(f"{band} {kappa_landmark(v, lang_)}"
+                                             for band, v in kappa)
+            + " (Landis & Koch 1977); alpha " + ", ".join(
+                f"{band} {alpha_landmark(v, lang_)}" for band, v in alpha)
+            + " (Krippendorff 2004).")
+
+
+def scope_lines(comp: Comparison) -> list[str]:
+    """What the comparison counted: the transcripts (or passages) the manual coding touched
+    and the transcripts left out, or every transcript of the run."""
+    names = list(comp.scope_transcripts)
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    what = "characters" if comp.unit == "character" else f"{comp.unit}s"
+    if comp.scope.kind == "all":
+        return [f"Scope: every transcript of the run ({len(names)}); a passage you did not "
+                "code counts as 'absent' in your coding."]
+    if comp.scope.by == "passage":
+        head = (f"Scope: the {len(comp.scope_passages)} passage(s) your sheet names, in "
+                f"{len(names)} transcript(s) ({shown}); a passage named without a code counts "
+                "as coded with no theme")
+    else:
+        head = f"Scope: the {len(names)} transcript(s) your coding touched ({shown})"
+    left = len(comp.scope_left_out)
+    counted = f"{comp.units:,} of {comp.units_all:,} {what} compared"
+    tail = f"; {counted}, {left} transcript(s) left out." if left else f"; {counted}."
+    return [head + tail, "Use --scope all to count every transcript (a passage you did not "
+            "code then counts as 'absent' in your coding)."]
+
+
 def compare_view(result: CompareResult, *, n_disagreements: int = 10) -> str:
     """What ``tematik compare`` prints."""
     comp = result.comparison
+    n = len(comp.themes)
     lines = [f"Agreement of tematik with {comp.reference} ({comp.unit} level, {comp.units:,} "
-             f"units, {len(comp.themes)} themes)", ""]
+             f"units, {n} theme{'' if n == 1 else 's'})"]
+    lines += scope_lines(comp)
+    lines.append("")
     if comp.unit == "character":
         lines += comp.agreement.to_string(index=False).splitlines()
     else:
         lines += agreement_lines(comp.agreement, comp.reference, "tematik")
     lines += ["", "P, R, F1: tematik's precision, recall and F1 with the manual coding as "
-              "reference. Landmarks: kappa 0.61-0.80 substantial, 0.81-1 almost perfect "
-              "(Landis & Koch 1977); alpha >= 0.800 reliable, >= 0.667 tentative "
-              "(Krippendorff 2004)."]
+              "reference.", landmark_legend(comp.lang)]
     if len(comp.pairwise):
         lines += ["", "Between coders (each pair; micro over themes):"]
         micro = comp.pairwise[comp.pairwise["level"] == "micro"]

@@ -11,8 +11,8 @@ import pandas as pd
 from pipeline.config import DEFAULT_THRESHOLD, EXCERPT_FALLBACK
 from pipeline.errors import InputFileError, UsageError
 from pipeline.readers.codebook import load_codebook
-from pipeline.readers.formats import pick_column, read_sheet
-from pipeline.readers.manual import read_coded
+from pipeline.readers.formats import pick_column
+from pipeline.readers.manual import read_coded, read_user_sheet
 from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
 from pipeline.runs import rundir
 from pipeline.stages.coders import LearnContext, learn_all
@@ -64,18 +64,10 @@ def code_file(
     with ``fallback``, it still gets its best theme when that has an ordinary cue's score
     (:data:`pipeline.config.EXCERPT_FALLBACK`)."""
     path, out = Path(path), Path(out)
-    rundir.check_output(out, force=force, option="--out")
-    if codebook_path is not None and str(codebook_path).lower() == "none":
-        if train is None:
-            raise UsageError("--codebook none codes nothing without --train",
-                             fix="Give --train CODED, or a codebook.")
-        codebook = Codebook("none", "0", (), "")
-    else:
-        codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
-    coded = (read_coded(train, text_column=train_text_column, code_column=train_code_column,
-                        options=("--train-text-column", "--train-code-column"))
-             if train else None)
-    frame = read_sheet(path)
+    if codebook_path is not None and str(codebook_path).lower() == "none" and train is None:
+        raise UsageError("--codebook none codes nothing without --train",
+                         fix="Give --train CODED, or a codebook.")
+    frame = read_user_sheet(path, what="input", rows="one row per text")
     text_col = pick_column(frame, text_column, path, option="--text-column")
     ids = ([str(i + 2) for i in range(len(frame))] if id_column is None else
            [str(v).strip() for v in frame[pick_column(frame, id_column, path,
@@ -95,6 +87,17 @@ def code_file(
                 for pid, text in zip(ids, texts, strict=True) if not text.strip()]
     kept = [(pid, text, q) for pid, text, q in zip(ids, texts, asked, strict=True)
             if text.strip()]
+    if not kept:
+        raise InputFileError(path, f"every cell of column {text_col!r} is empty",
+                             fix="Give the column that holds the texts with --text-column.")
+    if codebook_path is not None and str(codebook_path).lower() == "none":
+        codebook = Codebook("none", "0", (), "")
+    else:
+        codebook = load_codebook(codebook_path or DEFAULT_CODEBOOK)
+    coded = (read_coded(train, text_column=train_text_column, code_column=train_code_column,
+                        options=("--train-text-column", "--train-code-column"))
+             if train else None)
+    rundir.check_output(out, force=force, option="--out")
     table = code_texts([t for _, t, _ in kept], [i for i, _, _ in kept],
                        questions=[q for _, _, q in kept], codebook=codebook,
                        threshold=threshold, fallback=fallback, coded=coded,

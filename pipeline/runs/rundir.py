@@ -319,11 +319,13 @@ def open_run(folder: Path) -> dict[str, object]:
     folder = Path(folder)
     if not folder.is_dir():
         incomplete = folder.with_name(folder.name + ".incomplete")
-        hint = (f" ({incomplete} exists: that run did not finish)" if incomplete.exists()
-                else "")
-        raise RunDirectoryError(f"no run directory at {folder}{hint}",
-                                fix="Give the folder 'tematik run' printed as its run "
-                                "directory.")
+        if incomplete.exists():  # a run that failed: the data must change, not the path
+            raise RunDirectoryError(f"no run directory at {folder}: the run did not finish "
+                                    f"(see {incomplete / MARKER})",
+                                    fix="Run 'tematik run' again with --force.")
+        raise UsageError(f"{'not a folder' if folder.exists() else 'run not found'}: {folder}",
+                         fix="Give the folder 'tematik run' printed as its run directory "
+                         "(for example runs/sample).")
     if (folder / MARKER).exists():
         raise RunDirectoryError(f"{folder} is a run that did not finish",
                                 fix="Run 'tematik run' again with --force.")

@@ -34,25 +34,71 @@ def themes_tables(run_dir: Path) -> tuple[Codebook, dict[str, pd.DataFrame]]:
 
 def themes_text(run_dir: Path, *, theme: str | None = None, informant: str | None = None,
                 mark: Callable[[str], str] | None = None, limit: int = 20) -> str:
-    """What ``tematik themes`` prints: the themes of RUN (or the passages of one ``theme``),
-    evidence marked with ``mark``, and the supervised coder's scores when RUN trained one."""
+    """What ``tematik themes`` prints: the themes of RUN (or the passages of one ``theme``,
+    found by :func:`find_theme`), evidence marked with ``mark``, and the supervised coder's
+    scores when RUN trained one."""
     from pipeline.report.views import supervised_view, themes_view
 
     book, tables = themes_tables(run_dir)
+    if theme is not None:
+        theme = find_theme(book, theme, extra=tuple(tables["codings"]["theme"].astype(str)))
     try:
         text = themes_view(book, tables["passages"], tables["codings"], tables["evidence"],
                            tables["theme_matrix"], theme=theme, informant=informant,
                            limit=limit, **({"mark": mark} if mark else {}))
-    except KeyError:
-        ids = ", ".join(t.id for t in book.themes)
-        raise UsageError(f"no theme '{theme}' in this run's codebook",
-                         fix=f"Use one of: {ids}.") from None
     except LookupError:
+        from pipeline.stages.segment import display_of
+
+        informants = tables["passages"][tables["passages"]["role"] == "informant"]
+        names = list(dict.fromkeys(f"{name} ({tid})" for tid, name in zip(
+            informants["transcript_id"], display_of(informants), strict=True)))
         raise UsageError(f"no informant matches '{informant}'",
-                         fix="Run 'tematik themes RUN' to see the informants.") from None
+                         fix="Give part of an informant's name or transcript id: "
+                         f"{'; '.join(names[:8])}{'; ...' if len(names) > 8 else ''}.") from None
     if theme is None and "supervised_cv" in tables:
         text += "\n\n" + supervised_view(tables["supervised_cv"], tables["supervised_terms"])
     return text
+
+
+def _key(name: str) -> str:
+    """A theme name as it is compared: case, underscores, hyphens and spacing ignored."""
+    return " ".join(name.casefold().replace("_", " ").replace("-", " ").split())
+
+
+def find_theme(codebook: Codebook, wanted: str, *, extra: tuple[str, ...] = ()) -> str:
+    """The id of the theme ``wanted`` names: its id (``kinerja.responsivitas``), the last part
+    of its id (``responsivitas``) or its label in either language (``Kualitas Pelayanan``),
+    case, underscores and spacing ignored. ``extra``: theme ids known beyond the codebook
+    (those only a supervised coder codes).
+
+    Raises :class:`UsageError` naming the closest theme when none matches, and the
+    candidates when the name fits several.
+    """
+    import difflib
+
+    ids = list(dict.fromkeys([*(t.id for t in codebook.themes), *extra]))
+    names: dict[str, list[str]] = {}  # name -> the ids it may mean
+    for tid in ids:
+        theme = next((t for t in codebook.themes if t.id == tid), None)
+        labels = (theme.label_id, theme.label_en) if theme else ()
+        for name in (tid, tid.rsplit(".", 1)[-1], *labels):
+            if name and tid not in names.setdefault(_key(name), []):
+                names[_key(name)].append(tid)
+    if wanted in ids:
+        return wanted
+    found = names.get(_key(wanted), [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(f"'{wanted}' may be any of the themes {', '.join(found)}",
+                         fix="Give the theme's full id.")
+    label = {t.id: t.label_id for t in codebook.themes}
+    close = difflib.get_close_matches(_key(wanted), list(names), n=1, cutoff=0.6)
+    guess = names[close[0]][0] if close else None
+    hint = f"; did you mean '{guess}' ({label.get(guess, guess)})?" if guess else ""
+    raise UsageError(f"no theme '{wanted}' in this run's codebook{hint}",
+                     fix="Give a theme's id, the last part of it, or its label: "
+                     f"{', '.join(ids)}.")
 
 
 def topics_text(run_dir: Path, *, topic: int | None = None, n_passages: int | None = None,
@@ -77,22 +123,31 @@ def topics_text(run_dir: Path, *, topic: int | None = None, n_passages: int | No
 def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
     """The topic tables of a finished run, with its passages and transcripts.
 
-    Raises :class:`UsageError` (exit 2) when ``run_dir`` is not a run directory and
-    :class:`RunDirectoryError` (exit 1) when the run has no topics, saying why.
+    Raises :class:`RunDirectoryError` (exit 1) when the run has no topics, saying why and
+    what to do (and :func:`pipeline.runs.rundir.open_run`'s errors for a folder that is not a
+    finished run).
     """
+    import re
+
     run_dir = Path(run_dir)
-    if not (run_dir / rundir.MANIFEST).is_file():
-        raise UsageError(f"no such run: {run_dir} (no manifest.json)",
-                         fix="Give a run directory written by tematik run, e.g. runs/sample.")
     manifest = rundir.open_run(run_dir)
     info = manifest.get("topics") or {}
     assert isinstance(info, dict)
-    if info.get("status") != "complete":
-        why = info.get("reason") or ("topics were turned off (--topics 0)"
-                                     if info.get("status") == "off" else
-                                     "it was made before topics existed")
+    status = info.get("status")
+    if status == "off":
+        raise RunDirectoryError(f"run {run_dir} has no topics: it was made with --topics 0",
+                                fix=f"Fit them in a new run: 'tematik run --from {run_dir} "
+                                "--topics auto --out NEW'.")
+    if status != "complete":
+        # The reason was the run's own warning, with advice for 'tematik run' ("or run
+        # without topics") that contradicts what this command was asked: left out.
+        advice = re.compile(r"\s*Add transcripts, or run without topics \(--topics 0\)\.?\s*$")
+        why = advice.sub("", str(info.get("reason") or "")).strip() or (
+            "it was made before tematik modelled topics")
         raise RunDirectoryError(f"run {run_dir} has no topics: {why}",
-                                fix="Re-run tematik run with --topics auto or --topics K.")
+                                fix="Its themes are there: 'tematik themes "
+                                f"{run_dir}'. For topics, add transcripts and run "
+                                "'tematik run' again.")
     names = [*info.get("tables", []), "passages", "transcripts"]
     return {name: rundir.read_table(run_dir, name) for name in names}
 

@@ -92,3 +92,98 @@ def test_sentence_and_character_units(sample_copy: Path) -> None:
     assert sentences.comparison.units > 3 * passages.comparison.units
     chars = compare_run(sample_copy, MANUAL, unit="character", force=True)
     assert chars.comparison.unit == "character" and len(chars.comparison.agreement)
+
+
+# -- scope: only what the manual coding touched ----------------------------------------------
+
+ANSWERS = {
+    "w01-kabag": ["Ya, eh, beliau turun langsung ke lapangan, Mbak.",
+                  "Rapatnya tiap Senin, gitu.",
+                  "Printernya udah rusak dari bulan lalu."],
+    "w02-staf": ["Pimpinan kami tegas banget, gak main-main.",
+                 "Komputernya jadul, lemot banget.",
+                 "Ya gimana ya, biasa aja sih."],
+    "w03-warga": ["Bapaknya ramah, tapi nunggunya lama.",
+                  "Udah, gitu aja, Mas.",
+                  "Kantornya jauh dari desa."],
+}
+
+
+def _tiny_run() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for tid, answers in ANSWERS.items():
+        offset = 0
+        for n, text in enumerate(answers, start=1):
+            rows.append((f"{tid}:{n:03d}", tid, "I", "informant", offset, offset + len(text),
+                         text))
+            offset += len(text) + 1
+    passages = pd.DataFrame(rows, columns=["passage_id", "transcript_id", "speaker", "role",
+                                           "start", "end", "text"])
+    coded = {"w01-kabag:001": "kepemimpinan", "w02-staf:001": "kepemimpinan",
+             "w03-warga:001": "kepemimpinan", "w01-kabag:003": "sarana_prasarana"}
+    info = passages.set_index("passage_id")
+    codings = pd.DataFrame([(pid, info.loc[pid, "transcript_id"], "I", theme, 3.0,
+                             "dictionary", "beliau") for pid, theme in coded.items()],
+                           columns=["passage_id", "transcript_id", "speaker", "theme", "score",
+                                    "method", "evidence"])
+    evidence = pd.DataFrame(columns=["passage_id", "theme", "start", "end", "weight"])
+    return passages, codings, evidence
+
+
+def _segment(coder: str, pid: str, theme: str, passages: pd.DataFrame) -> tuple[object, ...]:
+    row = passages.set_index("passage_id").loc[pid]
+    return coder, row["transcript_id"], theme, int(row["start"]), int(row["end"])
+
+
+def test_by_default_only_the_transcripts_the_coding_touched_are_compared() -> None:
+    from pipeline.agreement.compare import Scope, compare
+    from pipeline.readers.codebook import load_codebook
+    from pipeline.resources import DEFAULT_CODEBOOK
+
+    passages, codings, evidence = _tiny_run()
+    book = load_codebook(DEFAULT_CODEBOOK)
+    segments = pd.DataFrame([_segment("Sari", "w01-kabag:001", "kepemimpinan", passages)],
+                            columns=["coder", "transcript_id", "theme", "start", "end"])
+    touched = compare(passages, codings, evidence, book, segments, n_resamples=0)
+    assert (touched.units, touched.units_all) == (3, 9)
+    assert touched.scope_transcripts == ("w01-kabag",)
+    assert touched.scope_left_out == ("w02-staf", "w03-warga")
+    row = touched.agreement.set_index("theme").loc["kepemimpinan"]
+    assert (row["n_units"], row["both"], row["only_b"], row["kappa"]) == (3, 1, 0, 1.0)
+    assert touched.disagreements.empty
+    everything = compare(passages, codings, evidence, book, segments, n_resamples=0,
+                         scope=Scope("all"))
+    row = everything.agreement.set_index("theme").loc["kepemimpinan"]
+    assert (everything.units, row["only_b"]) == (9, 2)  # the untouched transcripts' "extra"
+    assert row["kappa"] == pytest.approx(0.4)
+    assert set(everything.disagreements["passage_id"]) == {"w02-staf:001", "w03-warga:001"}
+
+
+def test_each_coder_is_scored_on_what_they_touched() -> None:
+    from pipeline.agreement.compare import Scope, compare
+    from pipeline.readers.codebook import load_codebook
+    from pipeline.resources import DEFAULT_CODEBOOK
+
+    passages, codings, evidence = _tiny_run()
+    segments = pd.DataFrame([
+        _segment("Sari", "w01-kabag:001", "kepemimpinan", passages),
+        _segment("Sari", "w02-staf:001", "kepemimpinan", passages),
+        _segment("Budi", "w02-staf:001", "kepemimpinan", passages),
+        _segment("Budi", "w03-warga:002", "kepemimpinan", passages),
+    ], columns=["coder", "transcript_id", "theme", "start", "end"])
+    result = compare(passages, codings, evidence, load_codebook(DEFAULT_CODEBOOK), segments,
+                     n_resamples=0)
+    pairs = result.pairwise[result.pairwise["level"] == "theme"].set_index(
+        ["coder_a", "coder_b"])
+    assert pairs.loc[("Sari", "Budi"), "n_units"] == 3  # only w02-staf was coded by both
+    assert pairs.loc[("Sari", "tematik"), "n_units"] == 6
+    assert pairs.loc[("Budi", "tematik"), "n_units"] == 6
+    # a sheet of passage ids: the passages it names, with or without a code
+    named = Scope("touched", "passage",
+                  {"Sari": frozenset({"w01-kabag:001", "w01-kabag:002", "w02-staf:001"}),
+                   "Budi": frozenset({"w02-staf:001", "w03-warga:002"})})
+    by_passage = compare(passages, codings, evidence, load_codebook(DEFAULT_CODEBOOK),
+                         segments, n_resamples=0, scope=named)
+    assert by_passage.units == 3
+    assert by_passage.scope_passages == ("w01-kabag:001", "w01-kabag:002", "w02-staf:001")
+    assert by_passage.scope_transcripts == ("w01-kabag", "w02-staf")

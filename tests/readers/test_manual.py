@@ -7,13 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, TematikError, UsageError
 from pipeline.readers.manual import (
     TextIndex,
     map_codes,
     read_coded,
     read_manual_sheet,
     read_mapping,
+    read_user_sheet,
 )
 from tests.conftest import write
 
@@ -93,10 +94,11 @@ def test_offsets_passage_ids_several_codes_and_coders(
 
 @pytest.mark.parametrize(("body", "message"), [
     ("transcript,quote\nw01-kasi,x\n", "no code column (its columns: 'transcript', 'quote')"),
-    ("transcript,code,quote\nw09,sdm,apa\n", "line 2: transcript 'w09' is not in this run"),
+    ("transcript,code,quote\nw09,sdm,apa\n", "none of the transcripts or passages it names is "
+     "in this run (transcript 'w09' on line 2)"),
     ("transcript,code,start,end\nw01-kasi,sdm,10,99999\n", "line 2: offsets 10-99999 are "
      "outside the transcript"),
-    ("passage_id,code\nw01-kasi:077,sdm\n", "passage 'w01-kasi:077' is not in this run"),
+    ("passage_id,code\nw01-kasi:077,sdm\n", "(passage 'w01-kasi:077' on line 2)"),
 ])
 def test_bad_sheets_name_the_file_line_and_problem(
         tmp_path: Path, run_tables: tuple[pd.DataFrame, pd.DataFrame], body: str,
@@ -105,6 +107,72 @@ def test_bad_sheets_name_the_file_line_and_problem(
     with pytest.raises(InputFileError) as err:
         read_manual_sheet(sheet, *run_tables)
     assert str(sheet) in str(err.value) and message in str(err.value)
+
+
+def test_rows_naming_what_the_run_lacks_are_skipped_with_a_warning_naming_them(
+        tmp_path: Path, run_tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    sheet = write(tmp_path / "k.csv", "transkrip,kode,kutipan\n"
+                  "w01-kasi,kepemimpinan,bapaknya itu turun langsung\n"
+                  "w01-kasih,sdm,Nggak cuma nyuruh dari ruangan\n"
+                  "w77 Lurah,sdm,udah gitu aja\n"
+                  "w77 Lurah,motivasi,ya gimana ya\n"
+                  "w01-kasi,kinerja.responsivitas,\n")
+    coding = read_manual_sheet(sheet, *run_tables)
+    assert coding.segments[["transcript_id", "code"]].values.tolist() == [
+        ["w01-kasi", "kepemimpinan"]]
+    assert list(coding.warnings) == [
+        f"{sheet}, line 3: transcript 'w01-kasih' is not in this run, so the row was skipped. "
+        "Did you mean 'w01-kasi'? Use a transcript's file name or id, as in the run's "
+        "transcripts.csv.",
+        f"{sheet}, lines 4, 5: transcript 'w77 Lurah' is not in this run, so these rows were "
+        "skipped. Use a transcript's file name or id (e.g. w01-kasi).",
+        f"{sheet}, line 6: a code but no quote, offsets or passage id to place it, so skipped. "
+        "Fill in the coded text in the 'kutipan' column.",
+    ]
+    assert coding.judged.values.tolist() == [["manual", "w01-kasi", ""]]
+
+
+def test_a_passage_named_without_a_code_was_judged_to_hold_no_theme(
+        tmp_path: Path, run_tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    sheet = write(tmp_path / "petikan.csv", "passage_id,kode,pengode\n"
+                  "w01-kasi:001,kepemimpinan,Sari\nw01-kasi:002,,Sari\n")
+    coding = read_manual_sheet(sheet, *run_tables)
+    assert coding.segments["code"].tolist() == ["kepemimpinan"]
+    assert coding.judged.values.tolist() == [["Sari", "w01-kasi", "w01-kasi:001"],
+                                             ["Sari", "w01-kasi", "w01-kasi:002"]]
+
+
+def test_a_sheet_is_checked_before_it_is_read(tmp_path: Path) -> None:
+    def error(path: Path) -> str:
+        with pytest.raises(TematikError) as err:
+            read_user_sheet(path, what="manual coding", rows="one row per coded segment")
+        return f"{err.value.exit_code} {err.value}"
+
+    assert error(tmp_path / "koding.csv") == (
+        f"2 manual coding not found: {tmp_path / 'koding.csv'}. Check the path.")
+    assert error(tmp_path) == f"2 {tmp_path} is a folder, not a manual coding. Give a .csv or " \
+        ".xlsx file."
+    project = write(tmp_path / "skripsi.qdpx", "PK")
+    assert error(project) == (
+        f"2 {project} is a REFI-QDA project, not a .csv or .xlsx sheet. Give a .csv or .xlsx "
+        "sheet: a REFI-QDA project goes to 'tematik run PROJECT.qdpx' (its texts) or "
+        "'tematik compare RUN PROJECT.qdpx' (its codings).")
+    pdf = write(tmp_path / "lampiran.pdf", "%PDF")
+    assert error(pdf).startswith(f"2 {pdf} is a PDF, not a .csv or .xlsx sheet. Give a .csv "
+                                 "or .xlsx sheet: copy its table into a spreadsheet")
+    assert error(write(tmp_path / "kosong.csv", "")) == (
+        f"1 {tmp_path / 'kosong.csv'}: the file is empty. Save the sheet again with its "
+        "header and one row per coded segment.")
+    assert error(write(tmp_path / "kepala.csv", "transkrip,kode,kutipan\n")) == (
+        f"1 {tmp_path / 'kepala.csv'}: only a header ('transkrip', 'kode', 'kutipan'), no "
+        "rows below it. Add one row per coded segment below the header.")
+    workbook = tmp_path / "dua-sheet.xlsx"
+    with pd.ExcelWriter(workbook) as sheets:
+        pd.DataFrame().to_excel(sheets, sheet_name="Petunjuk", index=False)
+        pd.DataFrame({"kutipan": ["ya gitu"]}).to_excel(sheets, sheet_name="Data", index=False)
+    assert error(workbook) == (
+        f"1 {workbook}: the first sheet is empty. tematik reads the first sheet of a "
+        "workbook: put the header and one row per coded segment there.")
 
 
 def test_mapping_maps_codes_and_their_children_by_parent(tmp_path: Path) -> None:
@@ -163,11 +231,14 @@ def test_read_coded_bad_files_name_the_problem(tmp_path: Path) -> None:
     path = write(tmp_path / "coded.csv", "teks,tema\natasan tegas,kepemimpinan\n")
     with pytest.raises(InputFileError) as err:
         read_coded(path, text_column="kutipan", code_column="tema")
-    assert str(err.value) == (f"{path}: has no column 'kutipan' (its columns: 'teks', 'tema') "
+    assert str(err.value) == (f"{path}: has no column 'kutipan' (its columns: 'teks', 'tema'). "
                               "Give the right column name with --text-column.")
-    with pytest.raises(InputFileError, match=r"expected a \.csv or \.xlsx file, got '\.txt'"):
-        read_coded(write(tmp_path / "coded.txt", "x"), text_column="teks", code_column="tema")
-    with pytest.raises(InputFileError, match="cannot be read"):
+    with pytest.raises(UsageError, match=r"coded\.txt is a text file, not a \.csv or \.xlsx "
+                       r"sheet\. Give --train a \.csv or \.xlsx sheet"):
+        read_coded(write(tmp_path / "coded.txt", "x"), text_column="teks", code_column="tema",
+                   options=("--train-text-column", "--train-code-column"))
+    with pytest.raises(UsageError, match=r"coded passages file not found: .*absent\.csv\. "
+                       "Check the path.$"):
         read_coded(tmp_path / "absent.csv", text_column="teks", code_column="tema")
     with pytest.raises(InputFileError, match="line 3: codes motivasi but no text"):
         read_coded(write(tmp_path / "gap.csv", "teks,tema\natasan tegas,kepemimpinan\n,motivasi\n"),

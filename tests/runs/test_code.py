@@ -60,3 +60,32 @@ def test_code_leaves_a_text_without_evidence_uncoded_unless_told_to_fall_back(
     assert out.exit_code == 0, out.output
     table = pd.read_csv(tmp_path / "b.csv", encoding="utf-8-sig", dtype=str)
     assert table[["id", "theme"]].values.tolist() == [["2", "kepemimpinan"]]
+
+
+def test_code_checks_its_input_first_and_names_what_is_wrong(tmp_path: Path) -> None:
+    def code(sheet: Path, *more: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "jawaban",
+                                           "--out", str(tmp_path / "kode.csv"), *more])
+        return result.exit_code, result.output
+
+    missing = tmp_path / "jawaban.csv"
+    assert code(missing) == (2, f"Error: input not found: {missing}. Check the path.\n")
+    (tmp_path / "kode.csv").write_text("id\n", encoding="utf-8")  # an output already there
+    project = write(tmp_path / "skripsi.qdpx", "PK")
+    assert code(project) == (2, f"Error: {project} is a REFI-QDA project, not a .csv or .xlsx "
+                             "sheet. Give a .csv or .xlsx sheet: a REFI-QDA project goes to "
+                             "'tematik run PROJECT.qdpx' (its texts) or 'tematik compare RUN "
+                             "PROJECT.qdpx' (its codings).\n")
+    header = write(tmp_path / "kosong.csv", "responden,jawaban\n")
+    assert code(header) == (1, f"Error: {header}: only a header ('responden', 'jawaban'), no "
+                            "rows below it. Add one row per text below the header.\n")
+    blank = write(tmp_path / "kosong2.csv", "responden,jawaban\nR1,\nR2,  \n")
+    assert code(blank) == (1, f"Error: {blank}: every cell of column 'jawaban' is empty. Give "
+                           "the column that holds the texts with --text-column.\n")
+    sheet = write(tmp_path / "isi.csv",
+                  'responden,jawaban\nR1,"Ya gitu, pelayanannya udah cepet kok, gak nunggu."\n')
+    assert code(sheet, "--train", "latih.csv") == (
+        2, "Error: coded passages file not found: latih.csv. Check the path given to "
+        "--train.\n")
+    assert code(sheet) == (1, f"Error: {tmp_path / 'kode.csv'} already exists. Choose another "
+                           "--out, or add --force to replace it.\n")

@@ -247,7 +247,7 @@ def test_topics_command_prevalence_and_k_report(sample_run: Path) -> None:
 def test_topics_command_errors_are_one_line_with_exit_codes(sample_run: Path,
                                                              tmp_path: Path) -> None:
     missing = invoke(str(tmp_path / "nope"))
-    assert missing.exit_code == 2 and "no such run" in missing.output
+    assert missing.exit_code == 2 and "run not found" in missing.output
     topic = invoke(str(sample_run), "--topic", "99")
     assert topic.exit_code == 2 and "no topic 99" in topic.output
     field = invoke(str(sample_run), "--by", "hobi")
