@@ -307,7 +307,7 @@ def compare_scope(run: RunTables) -> tuple[str, list[str]]:
     if not isinstance(compare, Mapping):
         return "", []
     scope = compare.get("scope")
-    compared = compare.get("transcripts")
+    compared = compare.get("scope_transcripts", compare.get("transcripts"))
     names = [str(x) for x in compared] if isinstance(compared, list | tuple) else []
     return (str(scope) if isinstance(scope, str) else ""), names
 

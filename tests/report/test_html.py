@@ -294,11 +294,17 @@ def test_the_english_report_says_so_too(sample_run: Path) -> None:
 def test_the_agreement_section_says_what_was_compared(compared: Path) -> None:
     tables = load_run_tables(compared,
                              json.loads((compared / "manifest.json").read_text("utf-8")))
-    before = _section(render_report(tables, charts={}), "agreement")
-    assert ID["scope_touched"] not in before  # a run compared before scopes: nothing said
+    said = html.unescape(_section(render_report(tables, charts={}), "agreement"))
+    assert ID["scope_touched"] in said and "Transkrip yang dibandingkan (" in said
     manifest = dict(tables.manifest)
+    older = {k: v for k, v in manifest["compare"].items()  # type: ignore[union-attr]
+             if not k.startswith("scope")}
+    before = _section(render_report(RunTables({**manifest, "compare": older}, tables.tables,
+                                              tables.codebook, tables.name), charts={}),
+                      "agreement")
+    assert ID["scope_touched"] not in before  # a run compared before scopes: nothing said
     manifest["compare"] = {**manifest["compare"], "scope": "touched",  # type: ignore[dict-item]
-                           "transcripts": ["01-kabag-umum", "02-kasubbag-tu"]}
+                           "scope_transcripts": ["01-kabag-umum", "02-kasubbag-tu"]}
     after = html.unescape(_section(render_report(RunTables(
         manifest, tables.tables, tables.codebook, tables.name), charts={}), "agreement"))
     assert ID["scope_touched"] in after
