@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import ResourceError
+from pipeline.errors import ResourceError, UsageError
 from pipeline.resources import DEFAULT_CODEBOOK
 from pipeline.types import Codebook, Theme
 
@@ -52,6 +52,9 @@ class Problem:
 
 
 def _compose(path: Path) -> tuple[yaml.Node, str]:
+    if not path.exists():
+        raise UsageError(f"codebook not found: {path}",
+                         fix="Check the path given to --codebook")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -96,7 +96,8 @@ def decode(data: bytes, path: str,
     file, binary data, or a text over ``limits.max_text_chars``.
     """
     if not data.strip():
-        raise InputFileError(path, "the file is empty", fix="Export the transcript again.")
+        raise InputFileError(path, "the file is empty",
+                             fix="Save the transcript into it again, or leave the file out")
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = _decode_8bit(data[3:], notes, bom=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, UsageError
 from pipeline.readers.formats import find_column, read_sheet
 from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry, SpeakerMap
 
@@ -67,8 +67,8 @@ def read_speakers(paths: Sequence[Path]) -> SpeakerMap:
     for path in paths:
         path = Path(path)
         if not path.is_file():
-            raise InputFileError(path, "speakers file not found",
-                                 fix="Check the path given to --speakers.")
+            raise UsageError(f"speakers file not found: {path}",
+                             fix="Check the path given to --speakers")
         scope = ""
         named = SPEAKERS_FILE_RE.search(path.name)
         if named:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, UsageError
 from pipeline.readers.ingest import ingest
 from pipeline.readers.speakers_file import read_speakers
 from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry
@@ -122,8 +122,9 @@ def test_mistakes_name_the_file_and_line(tmp_path: Path, content: str,
 
 
 def test_a_missing_or_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="speakers file not found"):
+    with pytest.raises(UsageError, match="speakers file not found") as missing:
         read_speakers([tmp_path / "nope.csv"])
+    assert missing.value.exit_code == 2  # the command line names the wrong path
     with pytest.raises(InputFileError, match="not valid YAML"):
         read_speakers([write(tmp_path / "x.yaml", "SPEAKER_00: [unclosed\n")])
     with pytest.raises(InputFileError, match="unknown fields: umur"):
