@@ -20,12 +20,12 @@ from pipeline.stages.themes import DictionaryCoder, code_passages
 from tests.conftest import ROOT, write
 
 INDIRECT = [
-    # culture through habits and relations, none of the codebook's words
-    "Kami di sini sudah seperti saudara sendiri, kalau ada yang punya hajatan semua datang "
-    "bantu masak dari malam.",
-    # staff competence through who can do what
-    "Yang bisa ngoperasiin aplikasi itu cuma satu orang, Mbak, kalau dia cuti ya semua "
-    "berhenti.",
+    # staff competence through a placement, none of the codebook's words
+    "Orang yang ditempatkan di bagian keuangan itu latar belakangnya guru agama, Mas, jadi "
+    "ya belajar dari nol.",
+    # responsiveness through an outcome
+    "Dulu bikin akta kelahiran bisa sebulan, sekarang tiga hari udah jadi, malah bisa "
+    "dikirim lewat pos.",
 ]
 
 
@@ -40,11 +40,13 @@ def code(texts: list[str], normaliser: Normaliser, *, model: bool = True) -> pd.
 def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> None:
     codings = code(INDIRECT, normaliser)
     first = codings[codings["passage_id"] == "t:0"].set_index("theme")
-    assert list(first.index) == ["budaya_organisasi"]
-    assert first.loc["budaya_organisasi", "method"] == "model"
-    assert first.loc["budaya_organisasi", "probability"] >= 0.5
-    assert first.loc["budaya_organisasi", "evidence"]  # the words that pushed it, shown
-    assert "sdm" in set(codings.loc[codings["passage_id"] == "t:1", "theme"])
+    assert list(first.index) == ["sdm"]
+    assert first.loc["sdm", "method"] == "model"
+    assert first.loc["sdm", "probability"] >= 0.5
+    assert first.loc["sdm", "evidence"]  # the words that pushed it, shown
+    # the model names the dimension of performance too
+    assert set(codings.loc[codings["passage_id"] == "t:1", "theme"]) == {
+        "kinerja.responsivitas"}
     assert code(INDIRECT, normaliser, model=False).empty  # the dictionary finds nothing
 
 
