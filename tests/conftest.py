@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,19 @@ from pipeline.stages.normalise import Normaliser
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test worker (pytest -n) on a core of its own, when there are cores enough: a
+    run sizes its worker processes by the cores it may use, and two test workers that each
+    fork a process per core would fight over them. tests/test_parallel.py gives its tests
+    two cores back to check that work split over processes is the work done in one."""
+    worker, count = (os.environ.get("PYTEST_XDIST_WORKER", ""),
+                     os.environ.get("PYTEST_XDIST_WORKER_COUNT", ""))
+    if worker.startswith("gw") and count.isdigit() and hasattr(os, "sched_setaffinity"):
+        allowed = sorted(os.sched_getaffinity(0))
+        if len(allowed) >= int(count) > 1:
+            os.sched_setaffinity(0, {allowed[int(worker[2:]) % len(allowed)]})
 
 
 @pytest.fixture(scope="session")

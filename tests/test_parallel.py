@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import pipeline.parallel as parallel_module
 import pipeline.readers.ingest as ingest_module
 import pipeline.stages.cues as cues_module
 import pipeline.stages.topicmodels as topicmodels_module
@@ -25,6 +26,14 @@ from pipeline.stages.topics import fit_topics
 from pipeline.types import Passage
 from tests.conftest import write
 from tests.stages.test_topics import frames, planted_docs
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every stage here sees two cores, whatever cores the test worker was given
+    (tests/conftest.py gives each one of its own): the pooled path runs and is compared."""
+    for module in (parallel_module, cues_module, topicmodels_module, topics_module):
+        monkeypatch.setattr(module, "cores", lambda: 2)
 
 
 def _square(x: int) -> int:
