@@ -171,3 +171,9 @@ def test_cli_codebook_check_exit_codes(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["codebook", "check", str(write(tmp_path / "b.yaml", BAD))])
     assert bad.exit_code == 1
     assert "b.yaml:7: error: unknown field 'colour'" in bad.output
+
+
+def test_cli_codebook_check_without_a_file_checks_the_default_codebook() -> None:
+    result = CliRunner().invoke(main, ["codebook", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{DEFAULT_CODEBOOK}: 0 error(s), 0 warning(s)\n"
