@@ -287,15 +287,20 @@ def codebook_group() -> None:
 
 
 @codebook_group.command("check")
-@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-def codebook_check(file: Path) -> None:
+@click.argument("file", required=False, default=None,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def codebook_check(file: Path | None) -> None:
     """Validate the codebook FILE and list every problem with its line number.
 
+    Without FILE, checks the default codebook (models/codebooks/kinerja-aparatur.yaml).
     Reports unknown fields, duplicate ids, missing parents, keywords that are not base
     forms or stem to nothing, and keywords shared by unrelated themes. Exits 1 when there
     is an error; warnings alone exit 0.
     """
     from pipeline.runs.show import check_file
+
+    if file is None:
+        file = DEFAULT_CODEBOOK
 
     problems = check_file(file)
     for p in problems:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from pipeline import __version__
 from pipeline.cli import main
 from tests.conftest import write
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_version_and_help() -> None:
@@ -128,3 +133,92 @@ def test_interviewer_label_makes_an_unknown_label_the_interviewer(tmp_path: Path
     passages = pd.read_parquet(out / "passages.parquet")
     assert list(passages["speaker"]) == ["Kabag", "Kabag"]
     assert passages["question"].iloc[0] == "Pak, boleh cerita soal apel pagi."
+
+
+# -- the commands the documentation shows ------------------------------------------------------
+
+SHELL_BLOCK = re.compile(r"^```(bash|sh|shell|powershell)\n(.*?)^```", re.S | re.M)
+SEPARATORS = {"&&", "||", ";", "|", "&"}
+REDIRECTS = {">", ">>", "<", "2>"}
+
+
+def doc_commands(path: Path) -> list[list[str]]:
+    """Every ``tematik ...`` command in the shell code blocks of a markdown file: the words
+    after ``tematik`` (or ``.venv/bin/tematik``, ``.venv\\Scripts\\tematik``), split as a
+    shell would, without comments, redirections and the commands around it."""
+    commands = []
+    for _, body in SHELL_BLOCK.findall(path.read_text(encoding="utf-8")):
+        for line in body.replace("\\", "/").splitlines():
+            lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            words: list[str] = []
+            for token in [*lexer, ";"]:
+                if token not in SEPARATORS:
+                    words.append(token)
+                    continue
+                while any(r in words for r in REDIRECTS):
+                    at = next(i for i, w in enumerate(words) if w in REDIRECTS)
+                    del words[at:at + 2]
+                names = [w.rsplit("/", 1)[-1] for w in words]
+                if "tematik" in names:
+                    commands.append(words[names.index("tematik") + 1:])
+                words = []
+    return commands
+
+
+def unknown_options(args: list[str]) -> list[str]:
+    """What in ``tematik ARGS`` names no subcommand, or an option (or a choice) the
+    subcommand's click definition lacks; empty when the command line is sound."""
+    command: click.Command = main
+    rest = list(args)
+    problems = []
+    while True:
+        options = {o: p for p in command.params if isinstance(p, click.Option)
+                   for o in (*p.opts, *p.secondary_opts)}
+        positional = []
+        while rest:
+            word = rest.pop(0)
+            if word == "--":
+                break
+            if not word.startswith("-") or word == "-":
+                positional.append(word)
+                if isinstance(command, click.Group):
+                    break
+                continue
+            name, _, value = word.partition("=")
+            if name in ("-h", "--help"):
+                continue
+            option = options.get(name)
+            if option is None:
+                problems.append(f"{' '.join(args)}: no option {name}")
+                continue
+            if not option.is_flag and not value and rest:
+                value = rest.pop(0)
+            if isinstance(option.type, click.Choice) and value not in option.type.choices:
+                problems.append(f"{' '.join(args)}: {name} takes {list(option.type.choices)}, "
+                                f"not {value!r}")
+        if not isinstance(command, click.Group) or not positional:
+            return problems
+        sub = command.get_command(click.Context(command), positional[0])
+        if sub is None:
+            return [*problems, f"{' '.join(args)}: no command {positional[0]!r}"]
+        command = sub
+
+
+@pytest.mark.parametrize(("doc", "at_least"), [("docs/panduan.md", 20), ("README.md", 10)])
+def test_every_command_the_docs_show_exists_with_its_options(doc: str, at_least: int) -> None:
+    commands = doc_commands(ROOT / doc)
+    assert len(commands) >= at_least, commands
+    assert [p for args in commands for p in unknown_options(args)] == []
+
+
+def test_the_docs_check_finds_what_is_wrong() -> None:
+    assert unknown_options(["run", "wawancara/", "--out", "runs/x", "--force"]) == []
+    assert unknown_options(["codebook", "check"]) == []
+    assert unknown_options(["--version"]) == []
+    assert unknown_options(["run", "--no-informant-model", "--topics", "0"]) == []
+    assert unknown_options(["run", "--outdir", "x"]) == ["run --outdir x: no option --outdir"]
+    assert unknown_options(["compare", "R", "M", "--scope", "some"]) == [
+        "compare R M --scope some: --scope takes ['touched', 'all'], not 'some'"]
+    assert unknown_options(["codebook", "lint"]) == ["codebook lint: no command 'lint'"]
+    assert unknown_options(["analyse", "x"]) == ["analyse x: no command 'analyse'"]

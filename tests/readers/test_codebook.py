@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.errors import ResourceError
 from pipeline.readers.codebook import ROLE_TITLES, load_codebook
-from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
+from pipeline.resources import DEFAULT_CODEBOOK, MODELS_DIR, load_lexicon
 from pipeline.runs.show import check_file
 from pipeline.stages.normalise import Normaliser
 from tests.conftest import write
@@ -47,6 +47,26 @@ def test_default_codebook_has_the_themes_of_the_field() -> None:
     for theme in book.themes:
         assert theme.label_id and theme.label_en and theme.definition
         assert theme.keywords and theme.phrases and theme.include and theme.exclude
+
+
+TEMPLATE = MODELS_DIR / "codebooks" / "template.yaml"
+
+
+def test_the_template_checks_clean_with_three_top_level_themes() -> None:
+    """The template a student copies (docs/panduan.md): no errors, no warnings, three themes
+    (one with a sub-theme), every keyword its own stem and every exact word a derived form."""
+    assert check_file(TEMPLATE) == []
+    book = load_codebook(TEMPLATE)
+    assert [t.id for t in book.themes if t.parent is None] == [
+        "kepemimpinan", "komunikasi", "kinerja"]
+    assert [t.id for t in book.themes if t.parent is not None] == ["kinerja.responsivitas"]
+    normaliser = Normaliser(load_lexicon())
+    for theme in book.themes:
+        assert theme.keywords and theme.phrases and theme.examples, theme.id
+        for word in theme.keywords:
+            assert normaliser.form(word).stem == word, (theme.id, word)
+        for word in theme.exact:
+            assert normaliser.form(word).stem != word, (theme.id, word)
 
 
 GENERIC = ("layan", "masyarakat", "warga", "pegawai", "kerja", "kantor", "program", "pemerintah",
@@ -171,3 +191,9 @@ def test_cli_codebook_check_exit_codes(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["codebook", "check", str(write(tmp_path / "b.yaml", BAD))])
     assert bad.exit_code == 1
     assert "b.yaml:7: error: unknown field 'colour'" in bad.output
+
+
+def test_cli_codebook_check_without_a_file_checks_the_default_codebook() -> None:
+    result = CliRunner().invoke(main, ["codebook", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{DEFAULT_CODEBOOK}: 0 error(s), 0 warning(s)\n"
