@@ -288,7 +288,7 @@ def codebook_group() -> None:
 
 @codebook_group.command("check")
 @click.argument("file", required=False, default=None,
-                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+                type=click.Path(path_type=Path, dir_okay=False))
 def codebook_check(file: Path | None) -> None:
     """Validate the codebook FILE and list every problem with its line number.
 
@@ -301,7 +301,9 @@ def codebook_check(file: Path | None) -> None:
 
     if file is None:
         file = DEFAULT_CODEBOOK
-
+    if not file.is_file():
+        raise _UsageFailure(f"codebook not found: {file}. Check the path of the codebook "
+                            "(a .yaml file), or leave it out to check the default codebook.")
     problems = check_file(file)
     for p in problems:
         click.echo(f"{file}:{p.line}: {p.severity}: {p.message}")

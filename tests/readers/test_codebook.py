@@ -191,6 +191,9 @@ def test_cli_codebook_check_exit_codes(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["codebook", "check", str(write(tmp_path / "b.yaml", BAD))])
     assert bad.exit_code == 1
     assert "b.yaml:7: error: unknown field 'colour'" in bad.output
+    missing = runner.invoke(main, ["codebook", "check", str(tmp_path / "kodebuk.yaml")])
+    assert missing.exit_code == 2
+    assert "Error: codebook not found: " in missing.output and "Traceback" not in missing.output
 
 
 def test_cli_codebook_check_without_a_file_checks_the_default_codebook() -> None:
