@@ -22,13 +22,10 @@ def test_run_from_refits_with_the_runs_settings_and_reports_topic_movement(
     manifest = json.loads((tmp_path / "lagi" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["topics"] == 6 and manifest["refit_from"]["mean_overlap"] == 1.0
     moved = CliRunner().invoke(main, ["run", "--from", str(trained_run), "--out",
-                                      str(tmp_path / "lain"), "--topics", "4"])
-    assert moved.exit_code == 0, moved.output
+                                      str(tmp_path / "lain"), "--topics", "4", "--quiet"])
+    assert moved.exit_code == 0 and moved.output == f"{tmp_path / 'lain'}\n"
     matching = pd.read_csv(tmp_path / "lain" / "topic_matching.csv", encoding="utf-8-sig")
     assert len(matching) == 4 and matching["overlap"].between(0, 1).all()
     assert matching["run_topic"].nunique() == 4  # one-to-one
-    quiet = CliRunner().invoke(main, ["run", "--from", str(trained_run), "--out",
-                                      str(tmp_path / "diam"), "--quiet"])
-    assert quiet.exit_code == 0 and quiet.output == f"{tmp_path / 'diam'}\n"
-    manifest = json.loads((tmp_path / "diam" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["refit_from"]["mean_overlap"] == 1.0  # recorded however it prints
+    manifest = json.loads((tmp_path / "lain" / "manifest.json").read_text(encoding="utf-8"))
+    assert 0 <= manifest["refit_from"]["mean_overlap"] <= 1  # recorded however it prints
