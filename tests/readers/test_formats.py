@@ -92,7 +92,7 @@ def test_a_speaker_table_with_a_header_row_gives_labelled_lines() -> None:
     document = docx.Document()
     table = document.add_table(rows=0, cols=2)
     for who, said in (("Pembicara", "Ucapan"), ("**Pewawancara**", "Gimana, Pak?"),
-                      ("Pak Joko", "Ya, ehm, lumayan lah.")):
+                      ("[Pak Joko]:", "Ya, ehm, lumayan lah.")):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = who, said
     text, names = docx_to_text(docx_bytes(document), "a.docx")
