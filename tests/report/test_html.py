@@ -318,7 +318,7 @@ def test_the_agreement_section_says_what_was_compared(compared: Path) -> None:
 
 
 def test_the_indonesian_page_reads_in_indonesian(compared: Path) -> None:
-    from tests.report.test_data import english_words
+    from tests.report.test_labels import english_words
 
     page = _page(compared)
     body = page.split("<body>")[1]
