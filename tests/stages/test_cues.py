@@ -3,8 +3,6 @@ fillers and pauses, derived words exactly, titles only as support, idioms never.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -151,8 +149,8 @@ def test_no_tokens_give_an_empty_table_with_the_columns(matcher: CueMatcher,
     assert str(table["start"].dtype) == "int64" and str(table["weight"].dtype) == "float64"
 
 
-def test_matching_twice_gives_the_same_table(matcher: CueMatcher, normaliser: Normaliser,
-                                             tmp_path: Path) -> None:
+def test_matching_twice_gives_the_same_table(matcher: CueMatcher,
+                                             normaliser: Normaliser) -> None:
     texts = ("Bapaknya ngasih contoh, eh, pelayanannya juga bagus.", "Atasan kami teladan.")
     pd.testing.assert_frame_equal(match(matcher, normaliser, *texts),
                                   match(matcher, normaliser, *texts))
