@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import __version__, config, resources
+from pipeline import __version__
 from pipeline.runs.run import PACKAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,23 +102,6 @@ def test_themes_reads_a_run_without_the_analysis_libraries(sample_run: Path) -> 
     out, loaded = modules_loaded("themes", str(sample_run))
     assert "kepemimpinan" in out
     assert loaded == {"pandas"}
-
-
-# -- where the shipped codebook, lexicons and sample corpus are found -------------------------
-
-
-def test_a_checkout_reads_its_own_folders() -> None:
-    assert resources.assets_dir() == ROOT
-    assert config.DEFAULT_CORPUS == ROOT / "corpus"
-    assert resources.DEFAULT_CODEBOOK == ROOT / "models" / "codebooks" / "kinerja-aparatur.yaml"
-
-
-def test_an_installed_package_reads_the_assets_inside_it(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    # What a wheel holds (setup.py copies models/ and corpus/ into pipeline/_assets/).
-    (tmp_path / "_assets" / "models").mkdir(parents=True)
-    monkeypatch.setattr(resources.resources, "files", lambda package: tmp_path)
-    assert resources.assets_dir() == (tmp_path / "_assets").resolve()
 
 
 # -- the wheel, installed (slow: it installs tematik's dependencies into a fresh venv) ---------

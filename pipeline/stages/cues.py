@@ -184,8 +184,9 @@ class CueMatcher:
         stems = frame["stem"].to_numpy()
         norm_col = frame["norm"]
         kind = frame["kind"]
-        wordish = kind.isin(["word", "stop"]).to_numpy()
-        word = (kind == "word").to_numpy()
+        # the words of an idiom (stem _IDIOM) are no cue of any kind, by stem or by form
+        wordish = kind.isin(["word", "stop"]).to_numpy() & (stems != _IDIOM)
+        word = (kind == "word").to_numpy() & (stems != _IDIOM)
         found: list[tuple[int, int, Cue]] = []
         covered: set[tuple[str, int]] = set()
         index = self._index

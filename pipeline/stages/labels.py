@@ -126,7 +126,7 @@ def is_named(label: str) -> bool:
 def clean_label(label: str) -> str:
     """A label as written, without markdown bold, brackets and a trailing colon, with single
     spaces."""
-    label = label.replace("**", "").replace("__", "")
+    label = label.replace("**", "").replace("__", "").rstrip(" \t:：")
     label = re.sub(r"^\s*\[\s*|\s*\]\s*$", "", label).rstrip(" :：")
     return " ".join(label.split())
 

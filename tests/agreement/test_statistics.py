@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-from pipeline.agreement.landmarks import alpha_landmark, kappa_landmark
 from pipeline.agreement.statistics import (
     AGREEMENT_COLUMNS,
     ALPHA_COLUMNS,
@@ -396,29 +395,3 @@ def test_decision_table_names_what_is_wrong() -> None:
     table = decision_table({"sari": set(), "tematik": set()}, units, themes)
     with pytest.raises(UsageError, match="no coder named 'budi'; the coders are: sari, tematik"):
         agreement_table(table, "sari", "budi")
-
-
-# ----------------------------------------------------------------------------- landmarks
-
-
-@pytest.mark.parametrize(("kappa", "en", "id_"), [
-    (-0.05, "poor", "buruk"), (0.0, "slight", "rendah"), (0.2, "slight", "rendah"),
-    (0.21, "fair", "cukup"), (0.4, "fair", "cukup"), (0.55, "moderate", "sedang"),
-    (0.61, "substantial", "substansial"), (0.8, "substantial", "substansial"),
-    (0.8049, "substantial", "substansial"), (0.81, "almost perfect", "hampir sempurna"),
-    (1.0, "almost perfect", "hampir sempurna"), (math.nan, "undefined", "tidak terdefinisi"),
-])
-def test_kappa_landmarks(kappa: float, en: str, id_: str) -> None:
-    assert kappa_landmark(kappa) == en
-    assert kappa_landmark(kappa, "id") == id_
-
-
-@pytest.mark.parametrize(("alpha", "en", "id_"), [
-    (0.95, "reliable", "andal"), (0.800, "reliable", "andal"), (0.79996, "reliable", "andal"),
-    (0.799, "tentative", "tentatif"), (0.667, "tentative", "tentatif"),
-    (0.6664, "unreliable", "tidak andal"), (-0.2, "unreliable", "tidak andal"),
-    (math.nan, "undefined", "tidak terdefinisi"),
-])
-def test_alpha_landmarks(alpha: float, en: str, id_: str) -> None:
-    assert alpha_landmark(alpha) == en
-    assert alpha_landmark(alpha, "id") == id_

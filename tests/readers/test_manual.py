@@ -254,13 +254,3 @@ def test_read_coded_finds_the_columns_by_name(tmp_path: Path) -> None:
     assert coded[["text", "codes"]].values.tolist() == [["Nggak pernah diklat.", ("sdm",)]]
     with pytest.raises(InputFileError, match="no code column found"):
         read_coded(write(tmp_path / "x.csv", "kutipan,catatan\nabc,def\n"))
-
-
-def test_a_one_column_sheet_keeps_commas_in_its_texts(tmp_path: Path) -> None:
-    from pipeline.readers.formats import read_sheet
-
-    sheet = write(tmp_path / "k.csv", "kutipan\nSaya lapor ke pimpinan, terus pulang.\n")
-    assert read_sheet(sheet)["kutipan"].tolist() == ["Saya lapor ke pimpinan, terus pulang."]
-    shifted = write(tmp_path / "g.csv", "kode,kutipan\nsdm,nggak ada diklat, Mas\n")
-    with pytest.raises(InputFileError, match="more fields than the header"):
-        read_sheet(shifted)

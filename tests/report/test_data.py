@@ -1,4 +1,4 @@
-"""What the report reads from a run: labels, the record without the researcher's folders,
+"""What the report reads from a run: the record without the researcher's folders,
 the configuration as rows, how the codes were made."""
 
 from __future__ import annotations
@@ -17,49 +17,7 @@ from pipeline.report.data import (
     record,
     short_path,
 )
-from pipeline.report.labels import EN, ID
 from pipeline.runs.reportfiles import load_run_tables
-
-# Words of English that crept into the Indonesian report (issue 16: "Passage", "Passage
-# dikode"); names of statistics researchers cite as they are (kappa, alpha, F1, c_npmi,
-# Jaccard) and file names are not among them.
-ENGLISH = ("passage", "passages", "run", "seed", "recall", "coded", "uncoded", "score",
-           "coding", "codes", "file", "setting", "value", "version", "theme",
-           "topic", "informant", "share", "finished", "started", "lower", "highest", "marked",
-           "undefined", "intervals", "resamples", "extra", "missed", "human", "machine", "the",
-           "of", "and", "with", "true", "false", "none")
-NOT_LABELS = {"extra by tematik", "missed by tematik", "human-human", "human-machine",
-              "machine-machine", "codebook sha256", "lexicon sha256", "manual coding",
-              "manual coding sha256", "compare unit", "compare scope", "compare transcripts",
-              "trained on"}  # keys that are identifiers; their values are checked
-
-
-GLOSSES = ("(recall)",)
-"""English terms given once in brackets after the Indonesian word, as theses do."""
-
-
-def english_words(text: str) -> list[str]:
-    """The words of ``text`` that are on the :data:`ENGLISH` list; quoted commands
-    (``'tematik compare'``), file names, placeholders and :data:`GLOSSES` left out."""
-    for gloss in GLOSSES:
-        text = text.replace(gloss, " ")
-    text = re.sub(r"'[^']*'|\{\w+\}|\b[\w-]+\.(?:csv|xlsx|html|pdf)\b", " ", text)
-    return [w for w in re.findall(r"[A-Za-z]+", text) if w.casefold() in ENGLISH]
-
-
-def test_labels_exist_in_both_languages() -> None:
-    assert set(ID) == set(EN)
-    assert all(ID[k] and EN[k] for k in ID)
-    assert all(set(re.findall(r"\{\w+\}", ID[k])) == set(re.findall(r"\{\w+\}", EN[k]))
-               for k in ID)
-
-
-def test_the_indonesian_labels_use_no_english_words() -> None:
-    found = {k: english_words(v) for k, v in ID.items() if english_words(v)}
-    assert not found, found
-    assert ID["passages"] == "Petikan" and "passage" not in ID["coded_passages"].casefold()
-    assert {ID[k] for k in ("unit_passage", "recall", "run", "seed")} == {
-        "petikan", "Perolehan", "Analisis", "Benih acak"}
 
 
 def _tables(folder: Path) -> RunTables:
@@ -116,11 +74,17 @@ def test_how_the_codes_were_made(compared: Path, trained_run: Path) -> None:
 def test_the_scope_of_a_comparison_is_read_defensively(compared: Path) -> None:
     run = _tables(compared)
     info = dict(run.manifest["compare"])  # type: ignore[call-overload]
-    assert compare_scope(RunTables({"compare": {k: v for k, v in info.items()
-                                                if not k.startswith("scope")}})) == ("", [])
-    assert compare_scope(RunTables({"compare": {**info, "scope": "touched",
+    assert compare_scope(run)[1]  # compare writes the transcripts it compared
+    base = {k: v for k, v in info.items()
+            if k not in ("scope", "transcripts", "scope_transcripts")}
+    assert compare_scope(RunTables({"compare": base})) == ("", [])
+    assert compare_scope(RunTables({"compare": {**base, "scope": "touched",
                                                 "scope_transcripts": ["01-kabag-umum"]}})) == (
         "touched", ["01-kabag-umum"])
-    assert compare_scope(RunTables({"compare": {**info, "scope": 3,
+    # a run compared before the key was scope_transcripts
+    assert compare_scope(RunTables({"compare": {**base, "scope": "touched",
+                                                "transcripts": ["01-kabag-umum"]}})) == (
+        "touched", ["01-kabag-umum"])
+    assert compare_scope(RunTables({"compare": {**base, "scope": 3,
                                                 "scope_transcripts": 4}})) == ("", [])
     assert compare_scope(RunTables({"compare": "garbled"})) == ("", [])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,25 +125,6 @@ def test_real_spoken_indonesian_fillers_and_colloquial_forms(normaliser: Normali
     # Nothing that is a filler is left for the topic models to count.
     modelled = set(tokens.loc[tokens["term"] != "", "term"])
     assert not modelled & {"ee", "eh", "ehm", "ya", "kan", "sih"}
-
-
-def test_reading_a_missing_lexicon_names_the_file(tmp_path: Path) -> None:
-    from pipeline.errors import ResourceError
-    from pipeline.resources import load_lexicon
-
-    with pytest.raises(ResourceError, match=r"lexicon file missing: .*colloquial\.tsv"):
-        load_lexicon(tmp_path)
-
-
-def test_malformed_lexicon_line_is_reported_with_its_line(tmp_path: Path) -> None:
-    from pipeline.errors import ResourceError
-    from pipeline.resources import load_lexicon
-
-    (tmp_path / "lexicons").mkdir()
-    (tmp_path / "lexicons" / "colloquial.tsv").write_text("gak\ttidak\nudah sudah\n",
-                                                          encoding="utf-8")
-    with pytest.raises(ResourceError, match=r"colloquial.tsv, line 2"):
-        load_lexicon(tmp_path)
 
 
 def test_transcribers_notes_in_brackets_are_not_speech(normaliser: Normaliser) -> None:
