@@ -32,6 +32,8 @@ import pandas as pd
 
 from pipeline.config import (
     DIMENSION_MIN,
+    INFORMANT_C,
+    INFORMANT_NB_ALPHA,
     MAX_THEMES,
     MODEL_CUT,
     MODEL_DIMENSION_CUT,
@@ -98,13 +100,16 @@ def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0
     docs = features_from_texts(quotes["text"], normaliser)
     labels = [[x for x in str(v).split(";") if x and x != OTHER] for v in quotes["labels"]]
     tops = [sorted({x.split(".")[0] for x in ls}) for ls in labels]
-    themes = SupervisedCoder(random_state=random_state, min_df=min_df).fit(docs, tops)
+    def coder() -> SupervisedCoder:
+        return SupervisedCoder(random_state=random_state, min_df=min_df, C=INFORMANT_C,
+                               nb_alpha=INFORMANT_NB_ALPHA)
+
+    themes = coder().fit(docs, tops)
     performance = [i for i, ls in enumerate(labels) if any("." in x and
                                                            x.startswith(PERFORMANCE + ".")
                                                            for x in ls)]
     dims = [[x for x in labels[i] if x.startswith(PERFORMANCE + ".")] for i in performance]
-    dimensions = SupervisedCoder(random_state=random_state, min_df=min_df).fit(
-        [docs[i] for i in performance], dims)
+    dimensions = coder().fit([docs[i] for i in performance], dims)
     return InformantModel(themes, dimensions, dict(trained_on or {}), len(quotes))
 
 

@@ -36,6 +36,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from pipeline.config import CODER_C, CODER_NB_ALPHA
 from pipeline.errors import ResourceError, TrainingError
 from pipeline.stages.normalise import Normaliser
 
@@ -170,6 +171,19 @@ def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
     return float((p[index] + below) / 2)
 
 
+def _nb_ratio(X: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Each feature's naive-Bayes log-count ratio for ``y`` (Wang & Manning 2012): the log of
+    its smoothed share of the passages with the theme over its share of those without,
+    counting passages that have the feature."""
+    counts = [alpha + np.bincount(X[rows].indices, minlength=X.shape[1]) for rows in (y, ~y)]
+    with_, without = (c / c.sum() for c in counts)
+    return np.asarray(np.log(with_ / without))
+
+
+def _sigmoid(scores: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+
+
 def _prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int, int, int]:
     tp = int((pred & truth).sum())
     fp = int((pred & ~truth).sum())
@@ -195,9 +209,11 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
     ``vocabulary_``, ``idf_``, ``coef_``, ``intercept_``.
     """
 
-    def __init__(self, *, C: float = 10.0, class_weight: str | None = "balanced", cv: int = 5,
-                 min_df: int = 1, min_positives: int = 2, random_state: int = 0) -> None:
+    def __init__(self, *, C: float = CODER_C, class_weight: str | None = "balanced",
+                 cv: int = 5, min_df: int = 1, min_positives: int = 2,
+                 nb_alpha: float | None = CODER_NB_ALPHA, random_state: int = 0) -> None:
         self.C = C
+        self.nb_alpha = nb_alpha
         self.class_weight = class_weight
         self.cv = cv
         self.min_df = min_df
@@ -239,10 +255,17 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         self.idf_ = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept])
         self._blocks = np.array([_block(f) for f in kept])
 
-    def _model(self) -> LogisticRegression:
+    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """One theme's coefficients (per feature of X) and intercept. With ``nb_alpha``,
+        each feature is first scaled by its naive-Bayes log-count ratio, and the ratio is
+        folded into the coefficients, so ``X @ coef + intercept`` is the theme's logit."""
+        ratio = _nb_ratio(X, y, self.nb_alpha) if self.nb_alpha is not None else None
         # dual liblinear: twice as fast as the primal when features outnumber passages
-        return LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
-                                  dual=True, max_iter=1000, random_state=self.random_state)
+        model = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+                                   dual=True, max_iter=1000, random_state=self.random_state)
+        model.fit(X @ sp.diags(ratio) if ratio is not None else X, y)
+        coef = model.coef_[0] * ratio if ratio is not None else model.coef_[0]
+        return coef, float(model.intercept_[0])
 
     # -- training ------------------------------------------------------------------------
 
@@ -292,9 +315,9 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         for theme, j in zip(self.classes_, trainable, strict=True):
             y = Y[:, j]
             threshold, row = self._tune(X, y)
-            model = self._model().fit(X, y)
-            coefs.append(model.coef_[0])
-            intercepts.append(float(model.intercept_[0]))
+            coef, intercept = self._fit_linear(X, y)
+            coefs.append(coef)
+            intercepts.append(intercept)
             self.thresholds_[theme] = threshold
             rows.append({"theme": theme, **row, "threshold": threshold, "status": "trained"})
         self.coef_ = np.vstack(coefs)
@@ -312,7 +335,8 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                      .split(np.zeros(len(y)), y))
         oof = np.zeros(len(y))
         for train, test in folds:
-            oof[test] = self._model().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+            coef, intercept = self._fit_linear(X[train], y[train])
+            oof[test] = _sigmoid(X[test] @ coef + intercept)
         pred = np.zeros(len(y), dtype=bool)
         for _, test in folds:
             others = np.ones(len(y), dtype=bool)
@@ -356,8 +380,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         self._check()
         index = docs.index if isinstance(docs, pd.Series) else pd.RangeIndex(len(docs))
         X = self._vectorise([list(d) for d in docs])
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
-        proba = 1.0 / (1.0 + np.exp(-scores))
+        proba = _sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_)
         return pd.DataFrame(proba, index=index, columns=list(self.classes_))
 
     def predict(self, docs: Sequence[Doc]) -> list[frozenset[str]]:
