@@ -28,6 +28,8 @@ from pipeline.runs.reportfiles import load_run_tables
 from tests.conftest import ROOT
 from tests.report.chromium import CHROMIUM, Browser
 
+pytestmark = pytest.mark.slow  # a real browser: run with `pytest -m slow`, as CI does
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 A4_CONTENT_PX = 703  # 210 mm less the page's 2 x 12 mm margins, at 96 CSS px per inch
 

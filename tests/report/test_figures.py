@@ -37,13 +37,17 @@ def test_every_figure_has_its_title_and_legend(sample_run: Path) -> None:
                              json.loads((sample_run / "manifest.json").read_text("utf-8")))
     for lang, t in (("id", ID), ("en", EN)):
         for name, make in MAKERS.items():
-            chart = make(tables, lang)
-            assert chart is not None, name
-            drawn = " ".join(_texts(chart.svg).split())
+            if lang == "id":  # as the run wrote it
+                svg = (sample_run / "figures" / f"{name}.svg").read_bytes()
+            else:
+                chart = make(tables, lang)
+                assert chart is not None, name
+                svg = chart.svg
+            drawn = " ".join(_texts(svg).split())
             assert t[TITLE_KEYS[name]] in drawn, (name, lang)
             first = " ".join(t[LEGEND_KEYS[name]].split()[:4])
             assert first in drawn, (name, lang, drawn[:300])
-    heat = " ".join(_texts(MAKERS["theme_informant"](tables, "id").svg).split())  # type: ignore[union-attr]
+    heat = " ".join(_texts((sample_run / "figures" / "theme_informant.svg").read_bytes()).split())
     assert "Angka di sel: jumlah petikan" in heat and "warna: persentase" in heat
     assert "kode otomatis tematik" in heat and "105 petikan dari 8 informan" in heat
 

@@ -196,13 +196,14 @@ def test_run_trains_saves_and_reloads_the_supervised_coder(tmp_path: Path) -> No
     assert {"micro", "macro"} <= set(cv["theme"])
 
 
-@pytest.mark.parametrize("anonymise", [False, True])
-def test_one_interview_and_one_passage_run_to_a_report(tmp_path: Path, anonymise: bool) -> None:
-    # A single interview (the sample's 06) and a one-answer transcript whose only words are
-    # not modelled: no traceback anywhere, too little text for topics is a message.
-    for folder, text in (
-            ("one", (DEFAULT_CORPUS / "06-warga-kepala-desa.txt").read_text(encoding="utf-8")),
-            ("tiny", "P: Gimana kabarnya, Pak Joko?\nI: Baik.\n")):
+def test_one_interview_and_one_passage_run_to_a_report(tmp_path: Path) -> None:
+    # A single interview (the sample's 06), anonymised, and a one-answer transcript whose
+    # only words are not modelled: no traceback anywhere, too little text for topics is a
+    # message.
+    for folder, text, anonymise in (
+            ("one", (DEFAULT_CORPUS / "06-warga-kepala-desa.txt").read_text(encoding="utf-8"),
+             True),
+            ("tiny", "P: Gimana kabarnya, Pak Joko?\nI: Baik.\n", False)):
         src = write(tmp_path / folder / "wawancara.txt", text)
         out = tmp_path / f"{folder}-run"
         args = ["run", str(src.parent), "--out", str(out)] + (["--anonymise"] if anonymise

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.config import DEFAULT_CORPUS, RunConfig
+from pipeline.config import RunConfig
 from pipeline.runs.run import run
 from pipeline.runs.rundir import load_topic_model
 from pipeline.runs.show import read_topics
@@ -173,18 +172,8 @@ def test_a_run_with_too_little_text_warns_and_has_no_topics(tmp_path: Path) -> N
     assert "has no topics: too little text" in cli.output and "Traceback" not in cli.output
 
 
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run on five transcripts of the sample corpus: a small real corpus."""
-    folder = tmp_path_factory.mktemp("five")
-    for path in sorted(DEFAULT_CORPUS.glob("0[1-5]-*")):
-        shutil.copy(path, folder / path.name)
-    out = tmp_path_factory.mktemp("runs") / "five"
-    run([folder], out, config=RunConfig(topics="auto"))
-    return out
-
-
-def test_five_transcripts_give_several_sensible_topics(sample_run: Path) -> None:
+def test_a_small_real_corpus_gives_several_sensible_topics(sample_run: Path) -> None:
+    # The sample corpus (tests/conftest.py): eight interviews, a small real corpus.
     tables = read_topics(sample_run)
     summary = tables["topic_summary"]
     assert 3 <= len(summary) <= len(tables["passages"]) // 4  # at most one per 4 passages
