@@ -10,9 +10,9 @@ theme, each review a passage. Both coders run in the same process on the same sp
   (words 1-2 or characters 2-5 within words) and C (1, 10, 100) that cross-validate best on
   train: a competent TF-IDF + logistic regression, not a straw man;
 - tematik: ``SupervisedCoder`` on tematik's normalised features (stems and phrases,
-  negation, bigrams, character n-grams of standard forms), features scaled by their
-  naive-Bayes log-count ratio, class weights, per-theme thresholds tuned by internal
-  cross-validation.
+  negation, bigrams, character n-grams of standard forms), class weights, features scaled
+  by their naive-Bayes log-count ratio when that cross-validates better on the training
+  reviews, per-theme thresholds tuned by internal cross-validation.
 
 Reported: cross-validation on train (--folds, same folds for both) and held-out
 train -> valid; micro and macro F1 and per-aspect precision/recall/F1, and the deltas.

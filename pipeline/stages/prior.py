@@ -32,8 +32,7 @@ import pandas as pd
 
 from pipeline.config import (
     DIMENSION_MIN,
-    INFORMANT_C,
-    INFORMANT_NB_ALPHA,
+    INFORMANT_SCALING,
     MAX_THEMES,
     MODEL_CUT,
     MODEL_DIMENSION_CUT,
@@ -101,8 +100,8 @@ def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0
     labels = [[x for x in str(v).split(";") if x and x != OTHER] for v in quotes["labels"]]
     tops = [sorted({x.split(".")[0] for x in ls}) for ls in labels]
     def coder() -> SupervisedCoder:
-        return SupervisedCoder(random_state=random_state, min_df=min_df, C=INFORMANT_C,
-                               nb_alpha=INFORMANT_NB_ALPHA)
+        return SupervisedCoder(random_state=random_state, min_df=min_df,
+                               scaling=INFORMANT_SCALING)
 
     themes = coder().fit(docs, tops)
     performance = [i for i, ls in enumerate(labels) if any("." in x and

@@ -36,7 +36,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from pipeline.config import CODER_C, CODER_NB_ALPHA
+from pipeline.config import CODER_C, CODER_NB_ALPHA, CODER_SCALING
 from pipeline.errors import ResourceError, TrainingError
 from pipeline.stages.normalise import Normaliser
 
@@ -184,6 +184,17 @@ def _sigmoid(scores: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-scores)))
 
 
+SCALINGS = ("none", "nb", "auto")
+"""The feature scalings :class:`SupervisedCoder` knows (``auto``: the better of the first
+two in cross-validation on the training passages)."""
+
+
+def _micro_f1(rows: Sequence[Mapping[str, Any]]) -> float:
+    """Micro-F1 of :meth:`SupervisedCoder._tune` reports' out-of-fold counts."""
+    tp, fp, fn = (sum(int(r[k]) for r in rows) for k in ("_tp", "_fp", "_fn"))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
 def _prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int, int, int]:
     tp = int((pred & truth).sum())
     fp = int((pred & ~truth).sum())
@@ -206,13 +217,16 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
     ``untrainable_`` (theme -> why it was not trained), ``cv_report_`` (DataFrame with
     REPORT_COLUMNS: per theme, then ``micro`` and ``macro`` rows over the trained themes;
     cross-validated, each fold judged with a threshold tuned on the other folds),
+    ``scaling_`` (``nb`` or ``none``: the feature scaling used, see ``scaling``),
     ``vocabulary_``, ``idf_``, ``coef_``, ``intercept_``.
     """
 
     def __init__(self, *, C: float = CODER_C, class_weight: str | None = "balanced",
                  cv: int = 5, min_df: int = 1, min_positives: int = 2,
-                 nb_alpha: float | None = CODER_NB_ALPHA, random_state: int = 0) -> None:
+                 scaling: str = CODER_SCALING, nb_alpha: float = CODER_NB_ALPHA,
+                 random_state: int = 0) -> None:
         self.C = C
+        self.scaling = scaling
         self.nb_alpha = nb_alpha
         self.class_weight = class_weight
         self.cv = cv
@@ -255,11 +269,12 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         self.idf_ = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept])
         self._blocks = np.array([_block(f) for f in kept])
 
-    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
-        """One theme's coefficients (per feature of X) and intercept. With ``nb_alpha``,
+    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray,
+                    scaling: str) -> tuple[np.ndarray, float]:
+        """One theme's coefficients (per feature of X) and intercept. With ``scaling`` ``nb``,
         each feature is first scaled by its naive-Bayes log-count ratio, and the ratio is
         folded into the coefficients, so ``X @ coef + intercept`` is the theme's logit."""
-        ratio = _nb_ratio(X, y, self.nb_alpha) if self.nb_alpha is not None else None
+        ratio = _nb_ratio(X, y, self.nb_alpha) if scaling == "nb" else None
         # dual liblinear: twice as fast as the primal when features outnumber passages
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
                                    dual=True, max_iter=1000, random_state=self.random_state)
@@ -307,15 +322,22 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                 fix=f"Code each theme on at least {self.min_positives} passages and leave it off "
                 f"at least {self.min_positives} others.",
             )
+        if self.scaling not in SCALINGS:
+            raise ValueError(f"scaling must be one of {', '.join(SCALINGS)}, not "
+                             f"{self.scaling!r}")
         self._fit_vocabulary(docs)
         X = self._vectorise(docs)
         self.classes_ = [all_themes[j] for j in trainable]
+        candidates = SCALINGS[:2] if self.scaling == "auto" else (self.scaling,)
+        tuned = {s: [self._tune(X, Y[:, j], s) for j in trainable] for s in candidates}
+        self.scaling_ = max(candidates, key=lambda s: (_micro_f1([r for _, r in tuned[s]]),
+                                                       -candidates.index(s)))
         coefs, intercepts, rows = [], [], []
         self.thresholds_: dict[str, float] = {}
-        for theme, j in zip(self.classes_, trainable, strict=True):
+        for theme, j, (threshold, row) in zip(self.classes_, trainable, tuned[self.scaling_],
+                                              strict=True):
             y = Y[:, j]
-            threshold, row = self._tune(X, y)
-            coef, intercept = self._fit_linear(X, y)
+            coef, intercept = self._fit_linear(X, y, self.scaling_)
             coefs.append(coef)
             intercepts.append(intercept)
             self.thresholds_[theme] = threshold
@@ -327,7 +349,8 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                  len(self.classes_), len(self.untrainable_), len(self.vocabulary_))
         return self
 
-    def _tune(self, X: sp.csr_matrix, y: np.ndarray) -> tuple[float, dict[str, Any]]:
+    def _tune(self, X: sp.csr_matrix, y: np.ndarray,
+              scaling: str) -> tuple[float, dict[str, Any]]:
         """Threshold maximising out-of-fold F1, and a report judging each fold with the
         threshold tuned on the other folds."""
         n_splits = max(2, min(self.cv, int(y.sum()), int((~y).sum())))
@@ -335,7 +358,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                      .split(np.zeros(len(y)), y))
         oof = np.zeros(len(y))
         for train, test in folds:
-            coef, intercept = self._fit_linear(X[train], y[train])
+            coef, intercept = self._fit_linear(X[train], y[train], scaling)
             oof[test] = _sigmoid(X[test] @ coef + intercept)
         pred = np.zeros(len(y), dtype=bool)
         for _, test in folds:
@@ -353,7 +376,8 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                  "recall": tp / (tp + fn) if tp + fn else 0.0,
                  "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0,
                  "support": sum(r["support"] for r in rows), "threshold": float("nan"),
-                 "status": f"{len(rows)} trained themes"}
+                 "status": f"{len(rows)} trained themes"
+                 + ("; features scaled by naive-Bayes ratios" if self.scaling_ == "nb" else "")}
         macro = {**micro, "theme": "macro",
                  **{k: float(np.mean([r[k] for r in rows])) for k in ("precision", "recall", "f1")}}
         trained = {r["theme"]: r for r in rows}
@@ -422,6 +446,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
             "idf": self.idf_.tolist(), "coef": self.coef_.tolist(),
             "intercept": self.intercept_.tolist(), "thresholds": dict(self.thresholds_),
             "untrainable": dict(self.untrainable_), "cv_report": report.to_dict("records"),
+            "scaling": self.scaling_,
         }
 
     @classmethod
@@ -447,6 +472,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
             coder.intercept_ = np.array(data["intercept"], dtype=np.float64)
             coder.thresholds_ = {str(k): float(v) for k, v in data["thresholds"].items()}
             coder.untrainable_ = {str(k): str(v) for k, v in data["untrainable"].items()}
+            coder.scaling_ = str(data.get("scaling", "none"))
             coder.cv_report_ = pd.DataFrame(data["cv_report"], columns=REPORT_COLUMNS)
             for col in ("precision", "recall", "f1", "threshold"):
                 coder.cv_report_[col] = coder.cv_report_[col].astype(np.float64)

@@ -86,6 +86,22 @@ def coder(training: tuple[list[list[str]], list[tuple[str, ...]]]) -> Supervised
     return SupervisedCoder(random_state=0).fit(*training)
 
 
+def test_the_feature_scaling_is_the_one_that_cross_validates_better_and_is_kept(
+    coder: SupervisedCoder, training: tuple[list[list[str]], list[tuple[str, ...]]]
+) -> None:
+    fixed = {s: SupervisedCoder(random_state=0, scaling=s).fit(*training) for s in ("none", "nb")}
+    micro = {s: c.cv_report_.set_index("theme").loc["micro", "f1"] for s, c in fixed.items()}
+    assert micro["nb"] != micro["none"]  # the choice is not a tie here
+    assert coder.scaling_ == max(micro, key=lambda s: micro[s])
+    np.testing.assert_array_equal(coder.coef_, fixed[coder.scaling_].coef_)
+    assert not np.allclose(fixed["nb"].coef_, fixed["none"].coef_)
+    status = coder.cv_report_.set_index("theme").loc["micro", "status"]
+    assert ("naive-Bayes" in status) == (coder.scaling_ == "nb")
+    assert SupervisedCoder.from_dict(coder.to_dict()).scaling_ == coder.scaling_
+    with pytest.raises(ValueError, match="scaling"):
+        SupervisedCoder(scaling="tfidf").fit(*training)
+
+
 def test_spoken_and_standard_forms_share_features(normaliser: Normaliser) -> None:
     spoken, standard = features_from_texts(
         ["atasannya nggak pernah ngasih contoh", "Atasan tidak pernah kasih contoh"], normaliser)
