@@ -212,7 +212,7 @@ def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
     from pipeline.runs import rundir
 
     out = tmp_path / "r"
-    run([], out, config=RunConfig(topics=0))
+    run(INPUTS, out, config=RunConfig(topics=0))
     before = (out / "codings.parquet").read_bytes()
     real = rundir.write_table
 
@@ -222,7 +222,8 @@ def test_a_full_disk_is_a_clear_error_and_the_earlier_run_survives(
         real(folder, name, frame)  # type: ignore[arg-type]
 
     monkeypatch.setattr(rundir, "write_table", full)
-    result = CliRunner().invoke(main, ["run", "--out", str(out), "--force", "--topics", "0"])
+    result = CliRunner().invoke(main, ["run", *map(str, INPUTS), "--out", str(out), "--force",
+                                       "--topics", "0"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No space left on device" in result.output and "Free some disk space" in result.output
     assert (out / "codings.parquet").read_bytes() == before  # the earlier run is intact

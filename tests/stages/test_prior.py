@@ -68,7 +68,7 @@ def test_the_model_stays_out_of_another_codebook(normaliser: Normaliser,
 
 
 def test_training_is_deterministic_and_round_trips(normaliser: Normaliser) -> None:
-    quotes = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False).head(150)
+    quotes = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False).head(60)
                         for f in sorted((MODELS_DIR / "training").glob("quotes_*.csv"))])
     a = model_bytes(train(quotes, normaliser, random_state=0))
     b = model_bytes(train(quotes, normaliser, random_state=0))
