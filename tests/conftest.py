@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,13 +49,39 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 # -- runs shared by the tests that read them (built once per session; never changed) -----
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str,
+                  build: Callable[[Path], object]) -> Path:
+    """The folder ``name`` that ``build(folder)`` fills, filled once for the whole test
+    session: the test workers (pytest -n) share it, the first to need it builds it and the
+    others wait for it (where files can be locked; elsewhere each worker builds its own).
+    For what tests only read."""
+    base = tmp_path_factory.getbasetemp()
+    try:
+        import fcntl
+    except ImportError:  # Windows: one per worker
+        fcntl = None  # type: ignore[assignment]
+    root = base.parent if fcntl and os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "DONE").exists():
+            if folder.exists():  # a worker failed while building it
+                shutil.rmtree(folder)
+            folder.mkdir()
+            build(folder)
+            (folder / "DONE").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``tematik run`` on the sample corpus with the default settings. Read only: a test
     that changes a run takes :func:`sample_copy`."""
     from pipeline.runs.run import run
 
-    return run([], tmp_path_factory.mktemp("runs") / "sample").out
+    return shared_folder(tmp_path_factory, "sample",
+                         lambda folder: run([], folder / "sample")) / "sample"
 
 
 @pytest.fixture()
@@ -73,4 +100,5 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipeline.runs.run import run
 
     config = RunConfig(topics=6, train=DEFAULT_CORPUS / "_coding_manual.csv")
-    return run([], tmp_path_factory.mktemp("runs") / "trained", config=config).out
+    return shared_folder(tmp_path_factory, "trained",
+                         lambda folder: run([], folder / "trained", config=config)) / "trained"

@@ -182,9 +182,8 @@ def test_run_codes_the_sample_corpus_with_evidence(sample_run: Path) -> None:
     assert "text" in csv.columns and len(csv) == len(codings)
 
 
-def test_run_trains_saves_and_reloads_the_supervised_coder(tmp_path: Path) -> None:
-    out = run([], tmp_path / "latih", config=RunConfig(
-        topics=0, train=DEFAULT_CORPUS / "_coding_manual.csv")).out
+def test_run_trains_saves_and_reloads_the_supervised_coder(trained_run: Path) -> None:
+    out = trained_run  # the sample corpus with --train corpus/_coding_manual.csv
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["supervised"]["passages"] == 98
     assert "kinerja" in manifest["supervised"]["untrainable"]

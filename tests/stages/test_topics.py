@@ -247,7 +247,7 @@ def test_topics_command_errors_are_one_line_with_exit_codes(sample_run: Path,
     assert nmf_seeded.exit_code == 2 and "--seed-topics needs --model lda" in nmf_seeded.output
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_auto_k_finds_planted_sections_of_a_small_debate(tmp_path: Path, seed: int) -> None:
     # Six sections of five to eight answers, as a transcribed debate: the cap on K must
     # leave room for six topics, and the question headings are never informant speech.
