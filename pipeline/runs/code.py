@@ -118,7 +118,7 @@ def code_texts(texts: Sequence[str], ids: Sequence[str], *, codebook: Codebook,
     ``CODE_COLUMNS``, evidence offsets indexing each text."""
     units = [text_passage(pid, source, text, question=q) for pid, text, q in
              zip(ids, texts, questions or [""] * len(texts), strict=True)]
-    normaliser = Normaliser(load_lexicon())
+    normaliser = Normaliser.shared(load_lexicon())
     tokens = normalise(units, normaliser)
     asked = normalise_questions(units, normaliser)
     learned = learn_all(LearnContext(codebook, normaliser, random_state, coded))

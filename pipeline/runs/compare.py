@@ -140,7 +140,7 @@ def compare_run(
     if train_on_manual:
         curve = learning_curve(tables["passages"], rundir.read_table(run_dir, "tokens"),
                                codebook, mapped, texts,
-                               Normaliser(load_lexicon(config.models_dir)),
+                               Normaliser.shared(load_lexicon(config.models_dir)),
                                threshold=config.threshold, min_overlap=min_overlap,
                                random_state=config.seed, scope=chosen)
         outputs["learning_curve"] = curve

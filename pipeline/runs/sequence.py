@@ -121,7 +121,7 @@ def analyse(
                                 limits=config.limits,  # hostile: limits
                                 speakers=read_speakers(config.speakers))
     lexicon = load_lexicon(config.models_dir)
-    normaliser = Normaliser(lexicon)
+    normaliser = Normaliser.shared(lexicon)
     anonymised = None
     if config.anonymise or (fitted is not None and fitted.anonymised):
         # anon: before segmenting, so every offset is into the new text

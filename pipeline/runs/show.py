@@ -157,7 +157,7 @@ def check_file(path: Path) -> list[Problem]:
     lexicon's normaliser."""
     from pipeline.stages.normalise import Normaliser
 
-    normaliser = Normaliser(load_lexicon())
+    normaliser = Normaliser.shared(load_lexicon())
 
     def stem(word: str) -> str:
         form = normaliser.form(word)

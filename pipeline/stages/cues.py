@@ -283,5 +283,4 @@ def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
 
 
 def _stems(text: str, normaliser: Normaliser) -> tuple[str, ...]:
-    return tuple(f.stem for _, _, _, f in normaliser.tokenize(text)
-                 if f.kind in ("word", "stop") and f.stem)
+    return normaliser.stems(text)

@@ -57,6 +57,11 @@ _EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
 Step = Callable[[str], str]
 
 
+SHARED_NORMALISERS = 4
+"""How many lexicons' normalisers :meth:`Normaliser.shared` keeps."""
+_SHARED: dict[int, tuple[Lexicon, Normaliser]] = {}
+
+
 def make_pipeline(*steps: Step) -> Step:
     """Compose ``str -> str`` steps, applied left to right."""
     return lambda text: reduce(lambda acc, step: step(acc), steps, text)
@@ -105,8 +110,21 @@ FILLER = WordForm("", "", "filler")
 class Normaliser:
     """Turns text into (surface, norm, stem, kind) tokens using one :class:`Lexicon`.
 
-    Build once per run: it holds the tokenizer, the stemmer and per-word caches.
+    Build once (:meth:`shared`): it holds the tokenizer, the stemmer and per-word caches.
     """
+
+    @classmethod
+    def shared(cls, lexicon: Lexicon) -> Normaliser:
+        """The normaliser of ``lexicon`` this process already built, or a new one: runs in
+        one process (``apply`` after ``run``, a notebook, the tests) share its tokenizer and
+        its per-word caches, which depend on the lexicon alone."""
+        held = _SHARED.get(id(lexicon))
+        if held is None or held[0] is not lexicon:  # the lexicon held keeps its id unique
+            held = (lexicon, cls(lexicon))
+            _SHARED[id(lexicon)] = held
+            while len(_SHARED) > SHARED_NORMALISERS:
+                _SHARED.pop(next(iter(_SHARED)))
+        return held[1]
 
     def __reduce__(self) -> tuple[type[Normaliser], tuple[Lexicon]]:
         """Pickled as its lexicon (a spawned worker builds its own tokenizer and caches)."""
@@ -134,6 +152,7 @@ class Normaliser:
         answers = "|".join(sorted(map(re.escape, lexicon.answers), key=len, reverse=True))
         self._answers_re = re.compile(rf"(?i)\b(?:{answers})\b" if answers else r"(?!)")
         self._forms: dict[str, WordForm] = {}
+        self._cue_stems: dict[str, tuple[str, ...]] = {}
         self._splits: dict[str, tuple[int, ...]] = {}
         self._stems: dict[str, str] = {}
         self._phrases = self._index_phrases(lexicon.phrases)
@@ -266,6 +285,15 @@ class Normaliser:
         return index
 
     # -- text level ------------------------------------------------------------------------
+
+    def stems(self, text: str) -> tuple[str, ...]:
+        """The stems of the words of ``text`` (a codebook's cue), in order; remembered."""
+        stems = self._cue_stems.get(text)
+        if stems is None:
+            stems = tuple(f.stem for _, _, _, f in self.tokenize(text)
+                          if f.kind in ("word", "stop") and f.stem)
+            self._cue_stems[text] = stems
+        return stems
 
     def tokenize(self, text: str) -> list[tuple[int, int, str, WordForm]]:
         """(start, end, surface, form) of every token in ``text``; offsets index ``text``."""

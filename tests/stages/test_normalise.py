@@ -208,3 +208,20 @@ def test_sense_aware_stems_keep_codebook_matches_apart(normaliser: Normaliser) -
         normaliser, "Harganya naik, tapi kami dapat penghargaan dan pengalaman baru.")}
     assert stems["Harganya"] == "harga" and stems["penghargaan"] == "hargai"
     assert stems["pengalaman"] != normaliser.form("alam").stem
+
+
+def test_runs_in_one_process_share_a_lexicons_normaliser(lexicon: Lexicon) -> None:
+    import dataclasses
+
+    shared = Normaliser.shared(lexicon)
+    assert Normaliser.shared(lexicon) is shared
+    other = dataclasses.replace(lexicon, colloquial={**lexicon.colloquial, "kuy": "ayo"})
+    assert Normaliser.shared(other) is not shared  # another lexicon, another normaliser
+    assert Normaliser.shared(other).form("kuy").norm == "ayo"
+    assert shared.form("kuy").norm != "ayo"
+    # a cue's stems, remembered, are what tokenizing it gives
+    fresh = Normaliser(lexicon)
+    for cue in ("ngasih contoh", "pelayanannya", "turun ke lapangan", "eh"):
+        assert shared.stems(cue) == shared.stems(cue) == tuple(
+            f.stem for _, _, _, f in fresh.tokenize(cue) if f.kind in ("word", "stop") and f.stem)
+    assert shared.stems("ngasih contoh") == ("kasih", "contoh")
