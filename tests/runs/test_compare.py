@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -148,6 +149,7 @@ def test_compare_reads_a_qdpx_project(sample_copy: Path, tmp_path: Path) -> None
     pd.testing.assert_frame_equal(result.comparison.agreement, from_csv.comparison.agreement)
 
 
+@pytest.mark.slow  # the supervised coder trained and cross-validated twenty times
 def test_train_on_manual_prints_a_learning_curve(sample_copy: Path) -> None:
     out = CliRunner().invoke(main, ["compare", str(sample_copy), str(MANUAL), "--resamples", "0",
                                     "--train-on-manual"])
