@@ -13,7 +13,8 @@ import pandas as pd
 
 from pipeline.agreement.compare import CompareResult
 from pipeline.config import RunConfig
-from pipeline.errors import UsageError
+from pipeline.errors import TematikError, UsageError
+from pipeline.readers.qdpx import read_qdpx
 from pipeline.runs.compare import compare_run
 from pipeline.runs.refit import config_from_run, record_refit
 from pipeline.runs.run import Progress, RunResult, run
@@ -53,8 +54,19 @@ def run_command(inputs: tuple[Path, ...], out: Path | None, config: RunConfig, *
     if compare_project and len(projects) != 1:
         raise UsageError("--compare needs exactly one REFI-QDA project (.qdpx) among "
                          f"the inputs, got {len(projects)}")
+    if compare_project and not read_qdpx(projects[0]).codings:
+        raise UsageError(f"{projects[0]} holds no codings to compare with",
+                         fix="Code passages in the project first, or leave out --compare.")
     result = run(list(inputs), out, config=config, force=force, lang=lang, progress=progress,
                  key_out=key_out)
-    compared = compare_run(result.out, projects[0], force=True) if compare_project else None
+    compared = None
+    if compare_project:
+        try:
+            compared = compare_run(result.out, projects[0], force=True)
+        except TematikError as exc:  # the run stands: say so, and how to compare it
+            kind = UsageError if exc.exit_code == 2 else TematikError
+            raise kind(f"{str(exc).rstrip('.')} (the run itself is complete in {result.out})",
+                       fix=f"Then compare it: tematik compare {result.out} {projects[0]}"
+                       ) from exc
     matching = record_refit(result.out, from_run) if from_run is not None else None
     return RunCommandResult(result, compared, matching)

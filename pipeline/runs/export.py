@@ -36,6 +36,13 @@ def export_run(run_dir: Path, *, qdpx: Path | None = None, qdc: Path | None = No
     """
     if qdpx is None and qdc is None:
         raise UsageError("nothing to export", fix="Give --qdpx FILE and/or --qdc FILE.")
+    for target, suffix, what in ((qdpx, ".qdpx", "a REFI-QDA project"),
+                                 (qdc, ".qdc", "a REFI-QDA codebook")):
+        if target is not None and target.suffix.lower() != suffix:
+            raise UsageError(f"{target} does not end in {suffix}, and {what} must: NVivo, "
+                             "ATLAS.ti, MAXQDA and QualCoder open it by that name",
+                             fix=f"Give a file name ending in {suffix}, for example "
+                             f"{target.with_suffix(suffix).name}.")
     manifest = rundir.open_run(run_dir)
     for target in (qdpx, qdc):
         if target is not None:

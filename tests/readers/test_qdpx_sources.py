@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -55,9 +56,10 @@ def _nvivo_position(raw: str, index: int) -> int:
     return len(raw[:index].encode("utf-16-le")) // 2
 
 
-def _project(path: Path) -> Path:
+def _project(path: Path, coded: Sequence[tuple[str, str, int, str, str]] = tuple(CODED)
+             ) -> Path:
     selections: dict[str, list[str]] = {SOURCE_1: [], SOURCE_2: []}
-    for n, (raw, phrase, _, code, user) in enumerate(CODED):
+    for n, (raw, phrase, _, code, user) in enumerate(coded):
         source = SOURCE_1 if raw is SARI else SOURCE_2
         start = raw.index(phrase)
         selections[source].append(
@@ -183,3 +185,13 @@ def test_run_with_compare_scores_the_project_in_one_step(tmp_path: Path) -> None
     assert (out / "agreement.csv").is_file() and (out / "agreement_pairs.csv").is_file()
     alone = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "x"), "--compare"])
     assert alone.exit_code == 2 and "exactly one REFI-QDA project" in alone.output
+
+
+def test_run_with_compare_on_a_project_without_codings_writes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path / "Belum dikode.qdpx", coded=())
+    out = tmp_path / "runs" / "sekali"
+    ran = CliRunner().invoke(main, ["run", str(project), "--out", str(out), "--topics", "0",
+                                    "--compare"])
+    assert ran.exit_code == 2 and "Traceback" not in ran.output
+    assert "holds no codings to compare with" in ran.output
+    assert not (tmp_path / "runs").exists()

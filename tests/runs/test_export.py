@@ -104,3 +104,15 @@ def test_export_tells_why_each_passage_was_coded(sample_copy: Path, tmp_path: Pa
                   if v.find("q:VariableRef", ns).get("targetGUID") == stable_guid(  # type: ignore[union-attr]
                       "variable", "date")]
     assert sorted(case_dates) == ["2025-03-14", "2025-03-15", "2025-04-22"]  # "14 Maret 2025"
+
+
+def test_export_refuses_a_file_name_the_qda_tools_would_not_open(sample_run: Path,
+                                                                  tmp_path: Path) -> None:
+    for option, name, suffix in (("--qdpx", "proyek.csv", ".qdpx"),
+                                 ("--qdc", "kodebuk.xml", ".qdc")):
+        result = CliRunner().invoke(main, ["export", str(sample_run), option,
+                                           str(tmp_path / name)])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert f"does not end in {suffix}" in result.output
+        assert f"for example {Path(name).with_suffix(suffix).name}" in result.output
+    assert not list(tmp_path.iterdir())
