@@ -106,6 +106,12 @@ INFORMANT_SCALING = "none"
 regression: with the scaling its macro-F1 on the dev quotes fell from 0.763 to 0.724 and the
 right performance dimension from 77.5% to 64.8% (scripts/eval_codebook.py)."""
 
+MIN_QUOTE_WORDS = 12
+"""A quote shown as evidence (the report, ``theme_matrix.best_quote``) has at least this many
+words where its passage has them: the sentence with the evidence and those beside it."""
+MAX_QUOTE_WORDS = 40
+"""... and about this many at most, cut around the evidence."""
+
 # -- topics (docs/topics.md) ----------------------------------------------------------------
 
 MIN_PASSAGES = 20

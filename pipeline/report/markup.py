@@ -17,12 +17,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from pipeline.config import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from pipeline.report.figures import LEGEND_KEYS, NAMES, Chart
+from pipeline.stages.quotes import quote_bounds
 
 QUOTE_WORDS = 70
-MIN_QUOTE_WORDS = 12
-"""A quote shown as evidence has at least this many words when its passage has them."""
-MAX_QUOTE_WORDS = 40
 CARD_COLUMNS = 5
 """Tables with this many columns or more become cards on a phone."""
 PHONE_PX = 380
@@ -31,13 +30,6 @@ PHONE_SCALE = 0.8
 """How far a figure may shrink on a phone: its 10 pt text stays about 10.7 CSS pixels."""
 _SPAN_RE = re.compile(r"(\d+)\s*-\s*(\d+)")
 _SVG_WIDTH_RE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"')
-# A sentence ends at . ? ! … (and any closing quote or bracket) before white space, or at a
-# line end; not after an abbreviation or an initial ('Drs.', 'H.', 'S.E.', 'dll.').
-_END_RE = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s)|\n+")
-_ABBREVIATION_RE = re.compile(
-    r"(?:^|\s)(?:\w|[A-Z]\.[A-Za-z]+|Drs|Dr|Ir|Hj?|Prof|Bpk|Pak|Bu|Sdr|Sdri|St|No|Jl|Kec|Kab|"
-    r"dll|dsb|dkk|tsb|yth|Yth|M\.\w+|S\.\w+)\.$")
-_WRAPPING_QUOTES = ('"', "“", "”")
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #5a5a5a; --line: #d0d0d0; --accent: #0072B2;
@@ -275,30 +267,6 @@ def marked(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
     return Html(("… " if begin > 0 else "") + body + (" …" if end < len(text) else ""))
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of ``text`` as (start, end) offsets, white space left out; a full stop
-    after an abbreviation or an initial does not end one."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _END_RE.finditer(text):
-        end = m.end() if m.group()[0] != "\n" else m.start()
-        if m.group()[0] != "\n" and _ABBREVIATION_RE.search(text[start:m.end()].rstrip(
-                "\"'”’)]")):
-            continue
-        if text[start:end].strip():
-            out.append((start, end))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, len(text)))
-    trimmed = []
-    for s, e in out:
-        piece = text[s:e]
-        s += len(piece) - len(piece.lstrip())
-        e -= len(piece) - len(piece.rstrip())
-        trimmed.append((s, e))
-    return trimmed
-
-
 def evidence_quote(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
                    min_words: int = MIN_QUOTE_WORDS,
                    max_words: int = MAX_QUOTE_WORDS) -> Html:
@@ -307,32 +275,10 @@ def evidence_quote(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
     after it (then before it) until it has ``min_words`` words where the passage has them,
     cut to about ``max_words`` around the evidence; escaped, the evidence in ``<mark>``.
     Quotation marks around the whole quote are left to the page's ``<q>``."""
-    found = sentences(text)
-    if not found:
+    bounds = quote_bounds(text, offset, spans, min_words=min_words)
+    if bounds is None:
         return Html("")
-    local = [(s - offset, e - offset) for s, e in spans]
-
-    def hits(i: int) -> int:
-        return sum(1 for s, _ in local if found[i][0] <= s < found[i][1])
-
-    best = max(range(len(found)), key=lambda i: (hits(i), -i))
-    lo = hi = best
-    forward = True
-    while len(text[found[lo][0]:found[hi][1]].split()) < min_words:
-        if forward and hi + 1 < len(found):
-            hi += 1
-        elif lo > 0:
-            lo -= 1
-        elif hi + 1 < len(found):
-            hi += 1
-        else:
-            break
-        forward = not forward
-    start, end = found[lo][0], found[hi][1]
-    piece = text[start:end]
-    if (piece[:1] in _WRAPPING_QUOTES and piece[-1:] in _WRAPPING_QUOTES and len(piece) > 2
-            and sum(piece.count(q) for q in _WRAPPING_QUOTES) == 2):
-        start, end = start + 1, end - 1
+    start, end = bounds
     return marked(text[start:end], offset + start, spans, max_words=max_words)
 
 

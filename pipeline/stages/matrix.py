@@ -7,35 +7,32 @@ Pure functions over the ``codings``, ``passages`` and ``evidence`` tables of
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import pandas as pd
 
+from pipeline.config import MAX_QUOTE_WORDS
+from pipeline.stages.quotes import quote_bounds
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
-_SENTENCE_RE = re.compile(r"[^.?!…\n]+[.?!…]*")
-
 
 def best_quote(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
-               max_words: int = 40) -> str:
-    """The sentence of ``text`` (which starts at transcript offset ``offset``) holding the
-    most evidence ``spans``, cut to about ``max_words`` words around the evidence."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)
-                 if m.group().strip()]
-    if not sentences:
+               max_words: int = MAX_QUOTE_WORDS) -> str:
+    """The quote for the evidence ``spans`` in ``text`` (which starts at transcript offset
+    ``offset``), as plain text: the sentence holding the most evidence with the sentences
+    beside it until it has :data:`~pipeline.config.MIN_QUOTE_WORDS` words where the
+    passage has them (:func:`pipeline.stages.quotes.quote_bounds`), cut to about
+    ``max_words`` words around the evidence."""
+    bounds = quote_bounds(text, offset, spans)
+    if bounds is None:
         return ""
-    local = [(s - offset, e - offset) for s, e in spans]
-
-    def hits(sent: tuple[int, int]) -> int:
-        return sum(1 for s, _ in local if sent[0] <= s < sent[1])
-
-    start, end = max(sentences, key=lambda s: (hits(s), -s[0]))
+    start, end = bounds
+    local = [s - offset for s, _ in spans]
     words = text[start:end].split()
     if len(words) > max_words:
-        first = next((s for s, _ in local if start <= s < end), start)
+        first = next((s for s in local if start <= s < end), start)
         before = len(text[start:first].split())
         lo = max(0, min(before - max_words // 3, len(words) - max_words))
         cut = words[lo:lo + max_words]

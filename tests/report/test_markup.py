@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.report.figures import Chart
-from pipeline.report.markup import evidence_quote, figure, sentences, table
+from pipeline.report.markup import evidence_quote, figure, table
 
 TEXT = ("Ya, gimana ya Mas. Kekeluargaan. \"Kalau sikapnya, ramah lah, sopan.\" Nggak pilih "
         "kasih. Bapak Drs. H. Ahmad Rasyid, M.Si. itu datang paling pagi, pulang paling "
@@ -39,13 +39,6 @@ def test_a_quote_is_whole_sentences_and_at_most_about_forty_words() -> None:
     assert 12 <= len(_words(quote)) <= 42 and "<mark>bareng</mark>" in quote
     assert evidence_quote("Pendek saja.", 0, []) == "Pendek saja."  # all there is
     assert evidence_quote("", 0, []) == ""
-
-
-def test_titles_and_initials_do_not_end_a_sentence() -> None:
-    found = [TEXT[s:e] for s, e in sentences(TEXT)]
-    assert "Bapak Drs. H. Ahmad Rasyid, M.Si. itu datang paling pagi, pulang paling akhir, " \
-           "jadi kita ya malu kalau telat." in found
-    assert "Kekeluargaan." in found
 
 
 def test_quotation_marks_around_a_quote_are_the_pages() -> None:

@@ -71,7 +71,8 @@ def test_matrix_rolls_sub_themes_up_and_quotes_the_best_passage(
     assert matrix.loc["kinerja", "passages"] == 2          # itself and its sub-theme
     assert matrix.loc["kinerja.responsivitas", "passages"] == 1
     assert matrix.loc["kinerja", "informant_passages"] == 3
-    assert matrix.loc["kinerja.responsivitas", "best_quote"] == "Warga nunggu lama."
+    assert matrix.loc["kinerja.responsivitas", "best_quote"] == (
+        "Warga nunggu lama. Itu masalahnya, ya.")  # the whole passage: under twelve words
     assert matrix.loc["pelayanan", "passages"] == 0
     assert matrix.loc["pelayanan", "best_quote"] == ""
 
@@ -89,5 +90,8 @@ def test_cooccurrence_counts_shared_passages(book: Codebook, normaliser: Normali
 def test_best_quote_picks_the_sentence_with_the_evidence() -> None:
     text = "Pertama, soal gedung. Kedua, pelayanan di loket itu ramah. Terakhir, soal parkir."
     start = text.index("pelayanan")
-    assert best_quote(text, 100, [(100 + start, 100 + start + 9)]) == \
-        "Kedua, pelayanan di loket itu ramah."
+    assert best_quote(text, 100, [(100 + start, 100 + start + 9)]) == text  # 12 words
+    longer = text + " Antre juga nggak lama, paling sepuluh menit, udah dipanggil gitu."
+    quote = best_quote(longer, 100, [(100 + start, 100 + start + 9)])
+    assert quote == text  # the sentences beside the evidence, not the one after those
+    assert best_quote(longer, 100, []) == text  # no evidence: from the first sentence on
