@@ -4,45 +4,29 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
-from pipeline.config import DEFAULT_THRESHOLD, PREVIEW_WORDS, RunConfig
-from pipeline.errors import TematikError
+from pipeline.cli_support import (
+    StageBar,
+    UsageFailure,
+    anonymise_options,
+    codebook_options,
+    print_summary,
+    reported,
+    speakers_options,
+    stderr_is_terminal,
+    topics_option,
+    train_options,
+)
+from pipeline.config import PREVIEW_WORDS, RunConfig
 from pipeline.resources import DEFAULT_CODEBOOK
 
-if TYPE_CHECKING:
-    from pipeline.runs.run import RunResult
-
 # The library is imported inside each command, so that --help and --version answer at once
-# (spaCy, scikit-learn, gensim, pandas and matplotlib take seconds to import).
-
-class _DataFailure(click.ClickException):
-    exit_code = 1
-
-
-class _UsageFailure(click.ClickException):
-    exit_code = 2
-
-
-def _fail(exc: TematikError) -> click.ClickException:
-    """A library error as a one-line message and its exit code (2 usage, 1 data)."""
-    kind = _UsageFailure if exc.exit_code == 2 else _DataFailure
-    return kind(str(exc))
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """Turn a library error raised in the block into the CLI's message and exit code."""
-    try:
-        yield
-    except TematikError as exc:
-        raise _fail(exc) from exc
+# (spaCy, scikit-learn, gensim, pandas and matplotlib take seconds to import). What the
+# commands share is in pipeline/cli_support.py.
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,67 +45,6 @@ def main(verbose: bool) -> None:
     )
 
 
-def _speakers_options(command: Callable[..., None]) -> Callable[..., None]:
-    command = click.option(
-        "--speakers", "speakers", multiple=True, metavar="FILE",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="A speakers file (CSV/XLSX/YAML: label,person,role,display; repeatable) saying "
-        "who each label is: it merges labels of one person, names diarization labels "
-        "(SPEAKER_00) and sets roles. NAME.speakers.csv applies to transcript NAME only.")(command)
-    return click.option(
-        "--interviewer-label", "interviewer_labels", multiple=True, metavar="LABEL",
-        help="A speaker label that is the interviewer's (repeatable), for labels tematik "
-        "does not know, e.g. --interviewer-label Mhs.")(command)
-
-
-def _codebook_options(command: Callable[..., None]) -> Callable[..., None]:
-    command = click.option(
-        "--informant-model/--no-informant-model", default=True, show_default=True,
-        help="Beside the codebook's words, code with the model of informant speech shipped "
-        "with the default codebook (it recognises themes said indirectly; its codings have "
-        "method 'model' or 'combined').")(command)
-    command = click.option(
-        "--threshold", type=click.FloatRange(min=0.1), default=DEFAULT_THRESHOLD,
-        show_default=True,
-        help="Dictionary score a theme needs in a passage to be coded (one strong cue, or "
-        "two ordinary ones, at the default).")(command)
-    return click.option(
-        "--codebook", type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_CODEBOOK, show_default="models/codebooks/kinerja-aparatur.yaml",
-        help="Codebook (YAML) whose themes are coded ('tematik code' also takes 'none': "
-        "only the supervised coder trained with --train codes).")(command)
-
-
-def _train_options(command: Callable[..., None]) -> Callable[..., None]:
-    command = click.option(
-        "--train-code-column", metavar="COL", default=None,
-        help="Code column of --train (default: found by name: code, kode, theme, tema).")(command)
-    command = click.option(
-        "--train-text-column", metavar="COL", default=None,
-        help="Text column of --train (default: found by name: quote, kutipan, text, teks)."
-    )(command)
-    return click.option(
-        "--train", "train", type=click.Path(path_type=Path, dir_okay=False), default=None,
-        metavar="CODED", help="Your coded passages (.csv/.xlsx: a text column and a code "
-        "column, several codes separated by ';') to train the supervised coder, combined "
-        "with the codebook.")(command)
-
-
-# -- anonymisation (docs/privacy.md) --------------------------------------------------------
-
-
-def _anonymise_options(command: Callable[..., None]) -> Callable[..., None]:
-    command = click.option(
-        "--key-out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-        metavar="KEYFILE", help="Where the key (real names -> pseudonyms) goes: a .csv or "
-        ".json outside the run directory [default: OUT.key.csv beside it].")(command)
-    return click.option(
-        "--anonymise", is_flag=True,
-        help="Replace informant and interviewer names with pseudonyms (Informan A, "
-        "Pewawancara 1) and redact NIK, NIP, phone numbers, e-mail addresses and names "
-        "after Pak/Bu before anything is analysed.")(command)
-
-
 @main.command("anonymise")
 @click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
@@ -136,9 +59,9 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
     KEYFILE. RUN is not changed: delete it when you no longer need the names."""
     from pipeline.runs.anonymise import anonymise_run
 
-    with _reported():
+    with reported():
         result = anonymise_run(run_dir, out, key_out=key_out, force=force)
-    _print_summary(result)
+    print_summary(result)
 
 
 @main.command("run")
@@ -153,16 +76,16 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
 @click.option("--window-words", type=click.IntRange(min=10), default=RunConfig.window_words,
               show_default=True,
               help="Split answers longer than about 1.5x this many words into windows.")
-@_speakers_options
+@speakers_options
 @click.option("--topics", "topics", default="auto", show_default=True, metavar="K|auto",
-              callback=lambda ctx, param, value: _topics_option(value),
+              callback=lambda ctx, param, value: topics_option(value),
               help="Number of topics, 'auto' to choose it, or 0 for no topic model.")
 @click.option("--model", "topic_model", type=click.Choice(["lda", "nmf"]), default="lda",
               show_default=True, help="Topic model: lda (gensim) or nmf (fast).")
 @click.option("--seed-topics", is_flag=True,
               help="Seed the first topics with the codebook's themes (lda only).")
-@_codebook_options
-@_train_options
+@codebook_options
+@train_options
 @click.option("--compare", "compare_project", is_flag=True,
               help="With a REFI-QDA project (.qdpx) as input: also score the automatic coding "
               "against the project's own codings (as 'tematik compare RUN PROJECT.qdpx').")
@@ -170,7 +93,7 @@ def anonymise_command(run_dir: Path, out: Path, key_out: Path | None, force: boo
               metavar="RUN", help="Refit deliberately with RUN's settings and codebook (on "
               "RUN's input files when no INPUTS are given; options you give override), and "
               "report how far the topics moved.")
-@_anonymise_options
+@anonymise_options
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Language of the report's labels (report.html, figures).")
 @click.option("--quiet", "-q", is_flag=True,
@@ -206,9 +129,9 @@ def run_command(
                        informant_model=informant_model)
     given = {name for name in ctx.params
              if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
-    bar = _StageBar() if not quiet and _stderr_is_terminal() else None
+    bar = StageBar() if not quiet and stderr_is_terminal() else None
     try:
-        with _reported():
+        with reported():
             done = run_as_asked(inputs, out, config, given=given, from_run=from_run,
                                 compare_project=compare_project, force=force, lang=lang,
                                 progress=bar, key_out=key_out)
@@ -219,7 +142,7 @@ def run_command(
     if quiet:
         click.echo(str(result.out))
         return
-    _print_summary(result)
+    print_summary(result)
     if compared is not None:
         click.echo("")
         click.echo(compare_view(compared, n_disagreements=5))
@@ -228,37 +151,9 @@ def run_command(
         click.echo(matching_view(matching))
 
 
-def _stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
-class _StageBar:
-    """A :data:`~pipeline.runs.run.Progress` callback drawing a progress bar on stderr: stages
-    done of the total, the stage running, and the time left."""
-
-    def __init__(self) -> None:
-        self.bar: click._termui_impl.ProgressBar[str] | None = None
-        self.done = 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="tematik", file=sys.stderr,
-                                         show_eta=True, show_pos=True,
-                                         item_show_func=lambda item: item)
-            self.bar.__enter__()
-        self.bar.length = total
-        self.bar.update(max(0, done - self.done), stage or None)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
 @main.command("turns")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_speakers_options
+@speakers_options
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
               show_default=True, help="text for reading, csv (one row per turn) for scripts.")
 @click.option("--words", type=click.IntRange(min=1), default=PREVIEW_WORDS, show_default=True,
@@ -272,7 +167,7 @@ def turns_command(inputs: tuple[Path, ...], interviewer_labels: tuple[str, ...],
     answer with no question). Writes nothing."""
     from pipeline.runs.turns import preview_turns, turns_csv, turns_text
 
-    with _reported():
+    with reported():
         preview = preview_turns(list(inputs), interviewer_labels=interviewer_labels,
                                 speakers=speakers)
     click.echo((turns_csv if fmt == "csv" else turns_text)(preview, words=words), nl=False)
@@ -302,7 +197,7 @@ def codebook_check(file: Path | None) -> None:
     if file is None:
         file = DEFAULT_CODEBOOK
     if not file.is_file():
-        raise _UsageFailure(f"codebook not found: {file}. Check the path of the codebook "
+        raise UsageFailure(f"codebook not found: {file}. Check the path of the codebook "
                             "(a .yaml file), or leave it out to check the default codebook.")
     problems = check_file(file)
     for p in problems:
@@ -322,8 +217,8 @@ def codebook_check(file: Path | None) -> None:
 @click.option("--question-column", metavar="COL", default=None,
               help="Column holding the question each text answers: read as context, and "
               "marked 'pertanyaan:' in the evidence.")
-@_codebook_options
-@_train_options
+@codebook_options
+@train_options
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="CSV to write: one row per text and theme.")
 @click.option("--fallback/--no-fallback", default=False, show_default=True,
@@ -344,7 +239,7 @@ def code_command(input_file: Path, text_column: str, id_column: str | None,
     """
     from pipeline.runs.code import code_file
 
-    with _reported():
+    with reported():
         result = code_file(input_file, out, text_column=text_column, id_column=id_column,
                            question_column=question_column,
                            codebook_path=codebook, threshold=threshold, force=force,
@@ -382,25 +277,12 @@ def themes_command(run_dir: Path, theme: str | None, informant: str | None,
     def mark(word: str) -> str:
         return click.style(word, bold=True, underline=True) if styled else f"**{word}**"
 
-    with _reported():
+    with reported():
         click.echo(themes_text(run_dir, theme=theme, informant=informant, mark=mark,
                                limit=limit))
 
 
 # -- topics (docs/topics.md) ---------------------------------------------------------------
-
-
-def _topics_option(value: str) -> int | str:
-    if value == "auto":
-        return value
-    try:
-        k = int(value)
-    except ValueError:
-        k = -1
-    if k == 0 or k >= 2:
-        return k
-    raise click.BadParameter(f"{value!r}: give a number of topics (2 or more), 'auto', or 0 "
-                             "for no topic model")
 
 
 @main.command("topics")
@@ -421,7 +303,7 @@ def topics_command(run_dir: Path, topic: int | None, n_passages: int | None, by:
     representative passages."""
     from pipeline.runs.show import topics_text
 
-    with _reported():
+    with reported():
         click.echo(topics_text(run_dir, topic=topic, n_passages=n_passages, by=by,
                                k_report=k_report, fmt=fmt), nl=False)
 
@@ -468,7 +350,7 @@ def compare_command(run_dir: Path, manual: Path, mapping: Path | None, unit: str
     from pipeline.report.views import compare_view
     from pipeline.runs.compare import compare_run
 
-    with _reported():
+    with reported():
         result = compare_run(run_dir, manual, mapping_path=mapping, unit=unit,
                              min_overlap=min_overlap, n_resamples=resamples, lang=lang,
                              force=force, train_on_manual=train_on_manual, scope=scope)
@@ -488,7 +370,7 @@ def export_command(run_dir: Path, qdpx: Path | None, qdc: Path | None, force: bo
     manual coding of a comparison under its coders' names."""
     from pipeline.runs.export import export_run
 
-    with _reported():
+    with reported():
         written = export_run(run_dir, qdpx=qdpx, qdc=qdc, force=force)
     for path in written:
         click.echo(f"wrote {path}")
@@ -514,7 +396,7 @@ def apply_command(run_dir: Path, inputs: tuple[Path, ...], out: Path, force: boo
     from pipeline.report.views import saturation_view
     from pipeline.runs.apply import apply_run
 
-    with _reported():
+    with reported():
         result = apply_run(run_dir, list(inputs), out, force=force)
     click.echo(saturation_view(result.saturation, result.counts))
     for line in result.warnings:
@@ -531,30 +413,8 @@ def report_command(run_dir: Path, lang: str) -> None:
     opens offline), workbook.xlsx (one sheet per table) and figures/ (PNG and SVG)."""
     from pipeline.runs.export import report_run
 
-    with _reported():
+    with reported():
         written = report_run(run_dir, lang=lang)
     for path in written:
         if path.suffix != ".svg":
             click.echo(f"wrote {path}")
-
-
-def _print_summary(result: RunResult) -> None:
-    c = result.counts
-    total = sum(result.timings.values())
-    click.echo(f"tematik {__version__}: run finished in {total:.1f} s")
-    for key in ("transcripts", "informants", "turns", "passages", "tokens", "codings",
-                "coded_passages", "topics"):
-        click.echo(f"  {key:<14} {c.get(key, 0):>8,}")
-    if c.get("passages"):
-        left = c["passages"] - c.get("coded_passages", 0)
-        click.echo(f"  {'uncoded':<14} {left:>8,} ({left / c['passages']:.0%} of passages: "
-                   "no theme had enough evidence)")
-    stages = " | ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
-    click.echo(f"  {'stages':<12} {stages}")
-    for line in result.skipped:
-        click.echo(f"skipped: {line}", err=True)
-    for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
-    if result.key is not None:  # anon
-        click.echo(f"Key (real names; keep it apart from the run): {result.key}")
-    click.echo(f"Run directory: {result.out}")

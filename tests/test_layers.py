@@ -17,7 +17,7 @@ CORE = {"pipeline", "pipeline.types", "pipeline.errors", "pipeline.config",
 def layer(module: str) -> int:
     if module in CORE:
         return 0
-    if module == "pipeline.cli":
+    if module in ("pipeline.cli", "pipeline.cli_support"):
         return LAYERS.index("cli")
     return LAYERS.index(module.split(".")[1])
 
