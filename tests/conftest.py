@@ -46,6 +46,41 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, int, int]]]:
+    """Two short interviews, one with markup in an answer and one with an answer that
+    looks like a spreadsheet formula; no topic model. The run (read only) and the progress
+    it reported, (stage, done, total) per call."""
+    import json
+
+    from pipeline.config import RunConfig
+    from pipeline.runs.run import run
+
+    def build(folder: Path) -> None:
+        write(folder / "in" / "01-bu-sari.txt",
+              "P: Eh, gimana Bu soal pimpinan di sini?\n"
+              f"I: Ya, pimpinan kita itu, ehm, memberi contoh gitu lho. {SCRIPT} Kalau apel "
+              "pagi beliau udah ada duluan, disiplin banget.\n"
+              "P: Terus pelayanannya gimana?\n"
+              "I: Pelayanan ke masyarakat udah cepat sih, nggak ribet lagi, kan pakai "
+              "aplikasi.\n")
+        write(folder / "in" / "02-pak-budi.txt",
+              "P: Kalau soal laporan, Pak?\n"
+              "I: =1+1 ya gitu, laporan kinerja kita kirim tiap bulan, nggak pernah telat "
+              "kok.\n")
+        calls: list[tuple[str, int, int]] = []
+        run([folder / "in"], folder / "run", config=RunConfig(topics=0),
+            progress=lambda stage, done, total: calls.append((stage, done, total)))
+        (folder / "progress.json").write_text(json.dumps(calls), encoding="utf-8")
+
+    folder = shared_folder(tmp_path_factory, "tiny", build)
+    calls = [tuple(c) for c in json.loads((folder / "progress.json").read_text("utf-8"))]
+    return folder / "run", calls  # type: ignore[return-value]
+
+
 # -- runs shared by the tests that read them (built once per session; never changed) -----
 
 

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from pipeline.readers.qdpx_tables import (
     source_metadata,
 )
 from pipeline.report.qdpx_write import qdpx_bytes
+from tests.round_trip import coded_tables, span
 
 # GUIDs as the programs write them: upper case, some in braces.
 U_RINA = "5C94BC9E-DB8C-4F1D-9CD6-E900C7440860"
@@ -89,11 +89,6 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-def _span(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
-
-
 def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
@@ -107,7 +102,7 @@ def _nvivo_project(tmp_path: Path, folder: str, newline: str, origin: str,
                ("turun langsung, ngasih contoh", C_PIMPIN, U_RINA)]
     sels = []
     for phrase, code, user in phrases:
-        s, e = _span(text, phrase)
+        s, e = span(text, phrase)
         extra_s = text[:s].count("\n") * (count_crlf_as - 1)
         extra_e = text[:e].count("\n") * (count_crlf_as - 1)
         sels.append((s + extra_s, e + extra_e, code, user, ""))
@@ -118,31 +113,6 @@ def _nvivo_project(tmp_path: Path, folder: str, newline: str, origin: str,
         f"{folder}/{SRC}.txt": raw.encode("utf-8"),
     })
     return path, text
-
-
-ROUND_TRIP_TEXT = (
-    "Informan: Bu Sari\nJabatan: Kasubbag Umum\n\n"
-    "P: Gimana kepemimpinan di sini?\n"
-    "I: Ehm, bapaknya itu turun langsung 👨‍👩‍👧 ke lapangan, ya kan.\n"
-    "Kalau atasan datang pagi kita juge\u0301 malu telat 😅, gitu.\n"
-    "Pelayanannya 👍🏽 udah cepat, gak nunggu lama. 𝓢𝓞𝓟 jelas.\n"
-)
-
-
-def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    transcripts = pd.DataFrame([{
-        "transcript_id": "wawancara-bu-sari", "text": ROUND_TRIP_TEXT, "informant": "Bu Sari",
-        "role": "Kasubbag Umum", "metadata": '{"informant": "Bu Sari", "usia": "45"}'}])
-    rows = []
-    for phrase, theme, user in [("turun langsung 👨‍👩‍👧 ke lapangan", "kepemimpinan", None),
-                                ("juge\u0301 malu telat 😅", "budaya_organisasi", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", "Rina"),
-                                ("𝓢𝓞𝓟 jelas", "kinerja.pemahaman_tugas", "Rina")]:
-        s, e = _span(ROUND_TRIP_TEXT, phrase)
-        rows.append({"transcript_id": "wawancara-bu-sari", "theme": theme, "start": s,
-                     "end": e, "user": user})
-    return transcripts, pd.DataFrame(rows)
 
 
 _SOURCE = f'<TextSource guid="{SRC}" plainTextPath="internal://{SRC}.txt">SELECTIONS</TextSource>'
@@ -192,7 +162,7 @@ HOSTILE = {
     "corrupt zip": (lambda p: p.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8),
                     "not a readable zip"),
     "truncated zip": (lambda p: p.write_bytes(
-        qdpx_bytes(project_from_tables(*_tables()))[:700]), "not a readable zip"),
+        qdpx_bytes(project_from_tables(*coded_tables()))[:700]), "not a readable zip"),
     "not xml": (lambda p: _zip(p, {"project.qde": b"<Project><Users>"}), "not well-formed"),
     "wrong root": (lambda p: _zip(p, {"project.qde": b"<CodeBook/>"}), "not <Project>"),
     "empty file": (lambda p: p.write_bytes(b""), "not a readable zip"),
@@ -228,7 +198,7 @@ def test_reads_nested_codes_two_coders_and_cases(
 
 def test_nvivo_counts_emoji_as_two_units(tmp_path: Path) -> None:
     text = "I: Ya 😀😀 pelayanannya cepat 👍🏽, gak ribet.\n"
-    s, e = _span(text, "gak ribet")
+    s, e = span(text, "gak ribet")
     source = (f'<TextSource guid="{SRC}" name="chat" plainTextPath="internal://{SRC}.txt">'
               "SELECTIONS</TextSource>")
     qde = _qde(source, [(_utf16(text, s), _utf16(text, e), C_RESPON, U_RINA, "")])
@@ -249,8 +219,8 @@ def test_reads_docx_source_and_inline_text(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     text = "\n".join([*INTERVIEW, "Informan", "Apel pagi itu wajib, Pak."])
-    s, e = _span(text, "Apel pagi itu wajib")
-    s2, e2 = _span(INTERVIEW[1], "warga gak nunggu lama")
+    s, e = span(text, "Apel pagi itu wajib")
+    s2, e2 = span(INTERVIEW[1], "warga gak nunggu lama")
     sources = (
         f'<TextSource guid="{SRC}" name="wawancara.docx" richTextPath="internal://{SRC}.docx">'
         f"SELECTIONS</TextSource>"

@@ -12,41 +12,12 @@ from pipeline.readers.qdpx_tables import (
     iso_datetime,
     project_from_tables,
 )
-
-
-def _span(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
-
-
-ROUND_TRIP_TEXT = (
-    "Informan: Bu Sari\nJabatan: Kasubbag Umum\n\n"
-    "P: Gimana kepemimpinan di sini?\n"
-    "I: Ehm, bapaknya itu turun langsung 👨‍👩‍👧 ke lapangan, ya kan.\n"
-    "Kalau atasan datang pagi kita juge\u0301 malu telat 😅, gitu.\n"
-    "Pelayanannya 👍🏽 udah cepat, gak nunggu lama. 𝓢𝓞𝓟 jelas.\n"
-)
-
-
-def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    transcripts = pd.DataFrame([{
-        "transcript_id": "wawancara-bu-sari", "text": ROUND_TRIP_TEXT, "informant": "Bu Sari",
-        "role": "Kasubbag Umum", "metadata": '{"informant": "Bu Sari", "usia": "45"}'}])
-    rows = []
-    for phrase, theme, user in [("turun langsung 👨‍👩‍👧 ke lapangan", "kepemimpinan", None),
-                                ("juge\u0301 malu telat 😅", "budaya_organisasi", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", "Rina"),
-                                ("𝓢𝓞𝓟 jelas", "kinerja.pemahaman_tugas", "Rina")]:
-        s, e = _span(ROUND_TRIP_TEXT, phrase)
-        rows.append({"transcript_id": "wawancara-bu-sari", "theme": theme, "start": s,
-                     "end": e, "user": user})
-    return transcripts, pd.DataFrame(rows)
+from tests.round_trip import ROUND_TRIP_TEXT, coded_tables, span
 
 
 def test_tables_with_passages_and_no_codebook_nest_themes_by_dotted_id() -> None:
-    transcripts, _ = _tables()
-    s, e = _span(ROUND_TRIP_TEXT, "Pelayanannya 👍🏽 udah cepat")
+    transcripts, _ = coded_tables()
+    s, e = span(ROUND_TRIP_TEXT, "Pelayanannya 👍🏽 udah cepat")
     passages = pd.DataFrame([{"passage_id": "wawancara-bu-sari:003",
                               "transcript_id": "wawancara-bu-sari", "start": s, "end": e}])
     codings = pd.DataFrame([{"passage_id": "wawancara-bu-sari:003",
@@ -76,14 +47,14 @@ def test_dates_are_read_into_iso_8601() -> None:
 
 
 def test_codings_carry_their_notes_and_dates_and_cases_iso_dates() -> None:
-    transcripts, codings = _tables()
+    transcripts, codings = coded_tables()
     transcripts = transcripts.assign(date="Jumat, 14 Maret 2025",
                                      metadata='{"informant": "Bu Sari", "date": "14 Maret 2025"}')
     codings = codings.assign(note=["bukti: turun langsung", None, "", None, None])
     project = project_from_tables(transcripts, codings, created="2025-03-14T03:00:00Z")
     assert all(isinstance(c, NotedCoding) for c in project.codings)
     noted = {(c.start, c.note, c.created) for c in project.codings}  # type: ignore[attr-defined]
-    s, _ = _span(ROUND_TRIP_TEXT, "turun langsung")
+    s, _ = span(ROUND_TRIP_TEXT, "turun langsung")
     assert (s, "bukti: turun langsung", "2025-03-14T03:00:00Z") in noted
     rina = {c.created for c in project.codings  # type: ignore[attr-defined]
             if c.user_guid != project.users[0].guid}

@@ -24,42 +24,13 @@ from pipeline.readers.qdpx_tables import (
 from pipeline.report.qdpx_write import coding_note, qdc_bytes, qdpx_bytes
 from pipeline.runs.rundir import write_output
 from tests.conftest import DATA
+from tests.round_trip import ROUND_TRIP_TEXT, coded_tables
 
 SCHEMAS = DATA / "refi-qda"
 
 
-def _span(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
-
-
 def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
-
-
-ROUND_TRIP_TEXT = (
-    "Informan: Bu Sari\nJabatan: Kasubbag Umum\n\n"
-    "P: Gimana kepemimpinan di sini?\n"
-    "I: Ehm, bapaknya itu turun langsung 👨‍👩‍👧 ke lapangan, ya kan.\n"
-    "Kalau atasan datang pagi kita juge\u0301 malu telat 😅, gitu.\n"
-    "Pelayanannya 👍🏽 udah cepat, gak nunggu lama. 𝓢𝓞𝓟 jelas.\n"
-)
-
-
-def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    transcripts = pd.DataFrame([{
-        "transcript_id": "wawancara-bu-sari", "text": ROUND_TRIP_TEXT, "informant": "Bu Sari",
-        "role": "Kasubbag Umum", "metadata": '{"informant": "Bu Sari", "usia": "45"}'}])
-    rows = []
-    for phrase, theme, user in [("turun langsung 👨‍👩‍👧 ke lapangan", "kepemimpinan", None),
-                                ("juge\u0301 malu telat 😅", "budaya_organisasi", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", None),
-                                ("udah cepat, gak nunggu lama", "kinerja.responsivitas", "Rina"),
-                                ("𝓢𝓞𝓟 jelas", "kinerja.pemahaman_tugas", "Rina")]:
-        s, e = _span(ROUND_TRIP_TEXT, phrase)
-        rows.append({"transcript_id": "wawancara-bu-sari", "theme": theme, "start": s,
-                     "end": e, "user": user})
-    return transcripts, pd.DataFrame(rows)
 
 
 _ALPHABET = st.sampled_from([*"ab ,.\n", "é", "e\u0301", "😀", "👨‍👩‍👧", "🏽", "\u200d",
@@ -68,7 +39,7 @@ _ALPHABET = st.sampled_from([*"ab ,.\n", "é", "e\u0301", "😀", "👨‍👩�
 
 @pytest.mark.parametrize("positions", ["codepoint", "utf16"])
 def test_round_trip_gives_back_the_same_codings(tmp_path: Path, positions: str) -> None:
-    transcripts, codings = _tables()
+    transcripts, codings = coded_tables()
     book = load_codebook()
     project = project_from_tables(transcripts, codings, codebook=book)
     path = write_output(tmp_path / "ekspor.qdpx", qdpx_bytes(project, positions=positions))  # type: ignore[arg-type]
@@ -90,7 +61,7 @@ def test_round_trip_gives_back_the_same_codings(tmp_path: Path, positions: str) 
 
 
 def test_written_positions_count_code_points_or_utf16_units(tmp_path: Path) -> None:
-    transcripts, codings = _tables()
+    transcripts, codings = coded_tables()
     project = project_from_tables(transcripts, codings)
     last = max(int(e) for e in codings["end"])
     for positions, expected in (("codepoint", last), ("utf16", _utf16(ROUND_TRIP_TEXT, last))):
@@ -102,7 +73,7 @@ def test_written_positions_count_code_points_or_utf16_units(tmp_path: Path) -> N
 
 def test_output_is_deterministic_and_valid_against_the_schemas(tmp_path: Path) -> None:
     xmlschema = pytest.importorskip("xmlschema")
-    transcripts, codings = _tables()
+    transcripts, codings = coded_tables()
     book = load_codebook()
     first = qdpx_bytes(project_from_tables(transcripts, codings, codebook=book))
     second = qdpx_bytes(project_from_tables(transcripts, codings, codebook=book))
@@ -124,7 +95,7 @@ def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
     # A researcher in NVivo or ATLAS.ti sees why tematik coded a passage: the note is the
     # selection's Description, its date (ISO 8601) the selection's and the coding's.
     xmlschema = pytest.importorskip("xmlschema")
-    transcripts, codings = _tables()
+    transcripts, codings = coded_tables()
     note = coding_note("turun langsung; pertanyaan: kepemimpinan", 3.25, "dictionary",
                        float("nan"), threshold=1.5)
     assert note == ("Kode otomatis tematik (kamus buku kode), bukan kode peneliti. Bukti: "
@@ -150,7 +121,7 @@ def test_a_codings_note_and_date_are_written_and_valid(tmp_path: Path) -> None:
 
 
 def test_codebook_round_trip_and_themes(tmp_path: Path) -> None:
-    codes = project_from_tables(*_tables(), codebook=load_codebook()).codes
+    codes = project_from_tables(*coded_tables(), codebook=load_codebook()).codes
     back = read_qdc(write_output(tmp_path / "kode.qdc", qdc_bytes(codes)))
     assert back == codes
     themes = themes_from_codes(back)
@@ -179,7 +150,7 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, text: str
 
 
 def test_write_is_atomic_and_reports_unwritable_paths(tmp_path: Path) -> None:
-    project = project_from_tables(*_tables())
+    project = project_from_tables(*coded_tables())
     target = tmp_path / "ekspor.qdpx"
     target.write_bytes(b"versi lama")
     write_output(target, qdpx_bytes(project))

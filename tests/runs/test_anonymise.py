@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,102 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from tests.conftest import ROOT, write
-
-HEADER_TXT = """\
-Nama: Drs. Budi Santoso, M.Si.
-Jabatan: Kepala Bagian Umum
-NIP: 19650817 199003 1 004
-Alamat: Jl. Melati No. 12, Sukamaju
-Telp: 0812-3456-7890
-Pewawancara: Rina Marlina
-
-P: Selamat pagi, Pak Budi. Boleh ceritakan dulu tugas Bapak di sini?
-
-I: Eh, iya. Jadi saya ini, ya, ngurusin pelayanan surat-menyurat. Kalau ada warga yang \
-butuh, hubungi aja WA saya di +62 813-9876-5432, atau email budi.santoso@sukamaju.go.id, \
-gitu. Pak Kabag yang lama juga gitu kok, terbuka.
-
-P: Gimana kerja sama dengan Bu Lurah, Pak?
-
-I: Bagus, bagus. Bu Lurah itu tegas orangnya. Yang bikin susah itu Bu Ratna Dewanti, \
-staf saya, sering telat. Ratna itu, ya, udah saya tegur berkali-kali, ehm, tapi ya gitu.
-
-P: Ada kendala soal data warga?
-
-I: Ada. NIK 3273012345670001 itu misalnya, kadang salah ketik, jadi suratnya balik lagi. \
-Pak Camat udah tau masalahnya, udah dilaporin juga ke dinas.
-"""
-
-
-FRONT_MATTER_MD = """\
----
-informant: Budi Santoso
-interviewer: Rina Marlina
----
-
-Peneliti: Pak Budi, kita lanjut ya. Gimana pimpinan di kantor ini menurut Bapak?
-
-Budi Santoso: Ya, pimpinannya disiplin, gak pernah telat apel. Mas Agus Wibowo dari \
-dinas juga bilang gitu. Kalau mau konfirmasi, nomor saya masih 081234567890 ya.
-
-Peneliti: Terus, budaya kerjanya gimana, Pak?
-
-Budi Santoso: Ehm, gotong royong lah. Kadang Agus sendiri yang telat, hehe. Tapi \
-budi pekerti pegawainya baik, sopan ke warga.
-"""
-
-
-SHEET_CSV = """\
-pembicara,teks
-Peneliti,"Mbak Sari, gimana pelayanan di kantor kelurahan sekarang?"
-Sari Wulandari,"Eh, pelayanannya udah cepet sih, Mas. Pak Budi Santoso yang ngatur \
-semua, disiplin banget. Email saya sari.wulandari@gmail.com kalau perlu."
-Peneliti,"Kalau pimpinannya, Mbak?"
-Sari Wulandari,"Pimpinannya tegas, tapi ya kekeluargaan. Sari sih seneng kerja di sini."
-"""
-
-
-NAMES = ["Budi", "Santoso", "Rina", "Marlina", "Ratna", "Dewanti", "Agus", "Wibowo", "Sari",
-         "Wulandari", "Melati",
-         # the sample corpus's people
-         "Rasyid", "Hendra", "Saputra", "Wahyuni", "Rudi", "Hermawan", "Joko", "Susilo",
-         "Anton", "Mira", "Yusuf"]
-
-
-IDENTIFIERS = ["19650817 199003 1 004", "196508171990031004", "0812-3456-7890", "081234567890",
-               "+62 813-9876-5432", "8139876543", "3273012345670001",
-               "budi.santoso@sukamaju.go.id", "sari.wulandari@gmail.com"]
-
-
-FILE_WORDS = ["wawancara-budi-santoso", "catatan-sari"]
-
-
-# "budi pekerti" (good character) is an ordinary phrase, not Budi
-NAME_RE = re.compile(r"(?<![a-z])(?:" + "|".join(n.lower() for n in NAMES)
-                     + r")(?![a-z])(?<!budi(?= pekerti))")
-
-
-def _corpus(folder: Path, *, sample: bool = True) -> Path:
-    write(folder / "wawancara-budi-santoso.txt", HEADER_TXT)
-    write(folder / "lanjutan.md", FRONT_MATTER_MD)
-    write(folder / "catatan-sari.csv", SHEET_CSV)
-    if sample:
-        for path in sorted((ROOT / "corpus").iterdir()):
-            if path.is_file() and not path.name.startswith(("_", "README")):
-                shutil.copy(path, folder / path.name)
-    return folder
-
-
-def _leaks(text: str) -> list[str]:
-    low = text.lower()
-    found = [m.group() for m in NAME_RE.finditer(low)]
-    found += [i for i in IDENTIFIERS if i.lower() in low]
-    digits = re.sub(r"\D", "", text)
-    found += [i for i in ("196508171990031004", "3273012345670001", "81234567890",
-                          "8139876543") if i in digits and i not in found]
-    found += [w for w in FILE_WORDS if w in low]
-    return found
+from tests.conftest import write
+from tests.identities import (
+    HEADER_TXT,
+    leaked_words,
+    named_corpus,
+)
 
 
 def _documents(path: Path) -> Iterator[tuple[str, str]]:
@@ -138,14 +46,14 @@ def _all_leaks(folder: Path) -> dict[str, list[str]]:
     found = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         for name, text in _documents(path):
-            if leaks := _leaks(text):
-                found[name] = leaks
+            if found_here := leaked_words(text):
+                found[name] = found_here
     return found
 
 
 def test_full_run_writes_no_name_anywhere(tmp_path: Path,
                                           caplog: pytest.LogCaptureFixture) -> None:
-    inputs = _corpus(tmp_path / "in")
+    inputs = named_corpus(tmp_path / "in")
     out = tmp_path / "runs" / "anon"
     caplog.set_level(logging.DEBUG)
     runner = CliRunner()
@@ -162,9 +70,9 @@ def test_full_run_writes_no_name_anywhere(tmp_path: Path,
     assert exported.exit_code == 0, exported.output
     assert (out / "topic_terms.parquet").is_file() and (out / "topics" / "model.json").is_file()
     assert _all_leaks(out) == {}
-    assert _leaks(result.output + result.stderr) == []
+    assert leaked_words(result.output + result.stderr) == []
     info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
-    assert info and _leaks("\n".join(info)) == []
+    assert info and leaked_words("\n".join(info)) == []
     # passage text never reaches a log at INFO or above
     passages = pd.read_parquet(out / "passages.parquet")
     assert len(passages) > 50 and pd.read_parquet(out / "transcripts.parquet")[
@@ -205,7 +113,7 @@ def test_key_stays_outside_the_run_and_is_not_overwritten(tmp_path: Path) -> Non
 
 
 def test_anonymise_command_reruns_a_finished_run(tmp_path: Path) -> None:
-    inputs = _corpus(tmp_path / "in", sample=False)
+    inputs = named_corpus(tmp_path / "in", sample=False)
     runner = CliRunner()
     plain = tmp_path / "plain"
     assert runner.invoke(main, ["run", str(inputs), "--out", str(plain), "--topics", "0",

@@ -17,28 +17,6 @@ from pipeline.runs.run import run
 from pipeline.runs.rundir import MARKER, load_learned
 from tests.conftest import write
 
-SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, int, int]]]:
-    """Two short interviews, one with markup in an answer and one with an answer that
-    looks like a spreadsheet formula; no topic model. Returns the run and its progress."""
-    folder = tmp_path_factory.mktemp("tiny")
-    write(folder / "in" / "01-bu-sari.txt",
-          "P: Eh, gimana Bu soal pimpinan di sini?\n"
-          f"I: Ya, pimpinan kita itu, ehm, memberi contoh gitu lho. {SCRIPT} Kalau apel "
-          "pagi beliau udah ada duluan, disiplin banget.\n"
-          "P: Terus pelayanannya gimana?\n"
-          "I: Pelayanan ke masyarakat udah cepat sih, nggak ribet lagi, kan pakai aplikasi.\n")
-    write(folder / "in" / "02-pak-budi.txt",
-          "P: Kalau soal laporan, Pak?\n"
-          "I: =1+1 ya gitu, laporan kinerja kita kirim tiap bulan, nggak pernah telat kok.\n")
-    calls: list[tuple[str, int, int]] = []
-    out = run([folder / "in"], folder / "run", config=RunConfig(topics=0),
-              progress=lambda stage, done, total: calls.append((stage, done, total))).out
-    return out, calls
-
 
 def test_run_reports_progress_stage_by_stage(tiny: tuple[Path, list[tuple[str, int, int]]]
                                              ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,102 +12,10 @@ from pipeline.resources import Lexicon
 from pipeline.runs.anonymise import word_test
 from pipeline.stages.anonymise import anonymise
 from pipeline.stages.normalise import Normaliser
-from tests.conftest import ROOT, write
-
-HEADER_TXT = """\
-Nama: Drs. Budi Santoso, M.Si.
-Jabatan: Kepala Bagian Umum
-NIP: 19650817 199003 1 004
-Alamat: Jl. Melati No. 12, Sukamaju
-Telp: 0812-3456-7890
-Pewawancara: Rina Marlina
-
-P: Selamat pagi, Pak Budi. Boleh ceritakan dulu tugas Bapak di sini?
-
-I: Eh, iya. Jadi saya ini, ya, ngurusin pelayanan surat-menyurat. Kalau ada warga yang \
-butuh, hubungi aja WA saya di +62 813-9876-5432, atau email budi.santoso@sukamaju.go.id, \
-gitu. Pak Kabag yang lama juga gitu kok, terbuka.
-
-P: Gimana kerja sama dengan Bu Lurah, Pak?
-
-I: Bagus, bagus. Bu Lurah itu tegas orangnya. Yang bikin susah itu Bu Ratna Dewanti, \
-staf saya, sering telat. Ratna itu, ya, udah saya tegur berkali-kali, ehm, tapi ya gitu.
-
-P: Ada kendala soal data warga?
-
-I: Ada. NIK 3273012345670001 itu misalnya, kadang salah ketik, jadi suratnya balik lagi. \
-Pak Camat udah tau masalahnya, udah dilaporin juga ke dinas.
-"""
-
-
-FRONT_MATTER_MD = """\
----
-informant: Budi Santoso
-interviewer: Rina Marlina
----
-
-Peneliti: Pak Budi, kita lanjut ya. Gimana pimpinan di kantor ini menurut Bapak?
-
-Budi Santoso: Ya, pimpinannya disiplin, gak pernah telat apel. Mas Agus Wibowo dari \
-dinas juga bilang gitu. Kalau mau konfirmasi, nomor saya masih 081234567890 ya.
-
-Peneliti: Terus, budaya kerjanya gimana, Pak?
-
-Budi Santoso: Ehm, gotong royong lah. Kadang Agus sendiri yang telat, hehe. Tapi \
-budi pekerti pegawainya baik, sopan ke warga.
-"""
-
-
-SHEET_CSV = """\
-pembicara,teks
-Peneliti,"Mbak Sari, gimana pelayanan di kantor kelurahan sekarang?"
-Sari Wulandari,"Eh, pelayanannya udah cepet sih, Mas. Pak Budi Santoso yang ngatur \
-semua, disiplin banget. Email saya sari.wulandari@gmail.com kalau perlu."
-Peneliti,"Kalau pimpinannya, Mbak?"
-Sari Wulandari,"Pimpinannya tegas, tapi ya kekeluargaan. Sari sih seneng kerja di sini."
-"""
-
-
-NAMES = ["Budi", "Santoso", "Rina", "Marlina", "Ratna", "Dewanti", "Agus", "Wibowo", "Sari",
-         "Wulandari", "Melati",
-         # the sample corpus's people
-         "Rasyid", "Hendra", "Saputra", "Wahyuni", "Rudi", "Hermawan", "Joko", "Susilo",
-         "Anton", "Mira", "Yusuf"]
-
-
-IDENTIFIERS = ["19650817 199003 1 004", "196508171990031004", "0812-3456-7890", "081234567890",
-               "+62 813-9876-5432", "8139876543", "3273012345670001",
-               "budi.santoso@sukamaju.go.id", "sari.wulandari@gmail.com"]
-
-
-FILE_WORDS = ["wawancara-budi-santoso", "catatan-sari"]
-
-
-# "budi pekerti" (good character) is an ordinary phrase, not Budi
-NAME_RE = re.compile(r"(?<![a-z])(?:" + "|".join(n.lower() for n in NAMES)
-                     + r")(?![a-z])(?<!budi(?= pekerti))")
-
-
-def _corpus(folder: Path, *, sample: bool = True) -> Path:
-    write(folder / "wawancara-budi-santoso.txt", HEADER_TXT)
-    write(folder / "lanjutan.md", FRONT_MATTER_MD)
-    write(folder / "catatan-sari.csv", SHEET_CSV)
-    if sample:
-        for path in sorted((ROOT / "corpus").iterdir()):
-            if path.is_file() and not path.name.startswith(("_", "README")):
-                shutil.copy(path, folder / path.name)
-    return folder
-
-
-def _leaks(text: str) -> list[str]:
-    low = text.lower()
-    found = [m.group() for m in NAME_RE.finditer(low)]
-    found += [i for i in IDENTIFIERS if i.lower() in low]
-    digits = re.sub(r"\D", "", text)
-    found += [i for i in ("196508171990031004", "3273012345670001", "81234567890",
-                          "8139876543") if i in digits and i not in found]
-    found += [w for w in FILE_WORDS if w in low]
-    return found
+from tests.identities import (
+    leaked_words,
+    named_corpus,
+)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +32,7 @@ def lexicon() -> Lexicon:
 
 def test_pseudonyms_redaction_and_offsets(tmp_path: Path, is_word: Callable[[str], bool]
                                           ) -> None:
-    corpus = ingest([_corpus(tmp_path / "in", sample=False)])
+    corpus = ingest([named_corpus(tmp_path / "in", sample=False)])
     done = anonymise(corpus.transcripts, corpus.turns,
                      files=[str(tmp_path / "in" / n) for n in sorted(
                          p.name for p in (tmp_path / "in").iterdir())], is_word=is_word)
@@ -138,7 +44,7 @@ def test_pseudonyms_redaction_and_offsets(tmp_path: Path, is_word: Callable[[str
                             *(str(t.metadata) for t in done.transcripts),
                             *(t.source for t in done.transcripts),
                             *(t.speaker for t in done.turns)])
-    assert _leaks(everything) == []
+    assert leaked_words(everything) == []
     key = {e.original: e for e in done.key.entries}
     # the same person, from a header block, a YAML front matter, a label and a mention in
     # another transcript, is one informant with one pseudonym
