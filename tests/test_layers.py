@@ -90,13 +90,17 @@ def test_no_import_circles() -> None:
 
 
 def test_the_run_directory_is_touched_by_one_module() -> None:
-    # Only pipeline/runs/rundir.py writes, renames or deletes files (it also writes the files
-    # tematik makes beside a run: exports, coded sheets, the anonymisation key).
+    # Only the package pipeline/runs/rundir/ (its lifecycle and contents modules) writes,
+    # renames or deletes files (it also writes the files tematik makes beside a run: exports,
+    # coded sheets, the anonymisation key).
     writers = (".write_bytes(", ".write_text(", "to_parquet(", "to_csv(p", "os.replace(",
                "shutil.", ".unlink(", ".mkdir(", "os.open(")  # to_csv(index=...) is a string
+    owner = "pipeline.runs.rundir"
+    assert {n for n in modules() if n == owner or n.startswith(owner + ".")} == {
+        owner, f"{owner}.lifecycle", f"{owner}.contents"}, "a new module in runs/rundir/"
     for name, path in modules().items():
-        if name == "pipeline.runs.rundir":
+        if name == owner or name.startswith(owner + "."):
             continue
         source = path.read_text(encoding="utf-8").replace("rundir.", "")
         used = [w for w in writers if w in source]
-        assert not used, f"{name} writes files itself ({', '.join(used)}): ask runs/rundir.py"
+        assert not used, f"{name} writes files itself ({', '.join(used)}): ask runs/rundir/"

@@ -13,8 +13,8 @@ import pytest
 import pipeline.parallel as parallel_module
 import pipeline.readers.ingest as ingest_module
 import pipeline.stages.cues as cues_module
+import pipeline.stages.kselection as kselection_module
 import pipeline.stages.topicmodels as topicmodels_module
-import pipeline.stages.topics as topics_module
 from pipeline.config import DEFAULT_CORPUS
 from pipeline.parallel import map_in_order
 from pipeline.readers.codebook import load_codebook
@@ -32,7 +32,7 @@ from tests.stages.test_topics import frames, planted_docs
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every stage here sees two cores, whatever cores the test worker was given
     (tests/conftest.py gives each one of its own): the pooled path runs and is compared."""
-    for module in (parallel_module, cues_module, topicmodels_module, topics_module):
+    for module in (parallel_module, cues_module, topicmodels_module, kselection_module):
         monkeypatch.setattr(module, "cores", lambda: 2)
 
 
@@ -86,9 +86,9 @@ def test_normalise_rejects_zero_jobs(normaliser: Normaliser) -> None:
 def test_k_chosen_in_worker_processes_is_the_k_chosen_in_one(
         monkeypatch: pytest.MonkeyPatch) -> None:
     passages, tokens = frames(planted_docs())
-    monkeypatch.setattr(topics_module, "PARALLEL_MIN_DOCS", 10**9)
+    monkeypatch.setattr(kselection_module, "PARALLEL_MIN_DOCS", 10**9)
     alone = fit_topics(passages, tokens, k="auto", seed=3)
-    monkeypatch.setattr(topics_module, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(kselection_module, "PARALLEL_MIN_DOCS", 0)
     pooled = fit_topics(passages, tokens, k="auto", seed=3)
     for name, table in alone.tables().items():
         pd.testing.assert_frame_equal(table, pooled.tables()[name], obj=name)

@@ -37,7 +37,8 @@ import pandas as pd
 
 from pipeline.agreement.landmarks import Lang
 from pipeline.agreement.overlap import character_agreement, passage_presence, presence_pairs
-from pipeline.agreement.statistics import agreement_table, decision_table, pairwise_table
+from pipeline.agreement.statistics import decision_table
+from pipeline.agreement.tables import agreement_table, pairwise_table
 from pipeline.errors import TrainingError
 from pipeline.readers.manual import ManualCoding
 from pipeline.stages.normalise import Normaliser

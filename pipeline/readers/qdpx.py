@@ -7,12 +7,9 @@ See ``docs/qdpx.md``.
 
 Positions. :class:`Source` ``.text`` is the plain text with every line end made ``\\n``
 (nothing else changed: no Unicode normalisation); :class:`Coding` ``.start``/``.end`` are
-Python string indices into it (Unicode code points; a combining mark is a character of
-its own), so ``source.text[coding.start:coding.end]`` is the coded text. Programs count
-differently (NVivo counts UTF-16 units and ``\\r\\n`` as two characters; ATLAS.ti counts
-``\\r\\n`` as one): the reader tries the readings a source's text allows and keeps the one
-under which the selections fit the text best (see :func:`_choose_reading`).
-We write code points over ``\\n`` text unless ``positions="utf16"`` is asked for.
+Python string indices into it (Unicode code points), so
+``source.text[coding.start:coding.end]`` is the coded text. How the exporting program
+counted its positions is worked out by :mod:`pipeline.readers.qdpx_positions`.
 
 Reading never extracts to disk and never follows a path outside the archive; archive and
 XML hardening is in :mod:`pipeline.readers.archive`.
@@ -24,10 +21,9 @@ import io
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 from xml.etree.ElementTree import Element
 
 import numpy as np
@@ -42,6 +38,7 @@ from pipeline.readers.archive import (
     open_archive,
     parse_xml,
 )
+from pipeline.readers.qdpx_positions import Selection, choose_reading, offset_table
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +46,6 @@ NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("6d1f4c2e-8a53-5b7e-9c0d-3f2a1b4e5c60")  # tematik's, for uuid5
 ORIGIN = f"tematik {__version__}"
-Positions = Literal["codepoint", "utf16"]
 GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                       r"[0-9a-fA-F]{12})\}?$")
 XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -288,14 +284,6 @@ def _paragraph_text(p: Element) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
-class _Selection:
-    start: int
-    end: int
-    name: str
-    codings: tuple[tuple[str, str], ...]  # (code guid, user guid)
-
-
 class _Reader:
     """Turns a parsed project.qde and its archive into a :class:`QdaProject`."""
 
@@ -380,7 +368,7 @@ class _Reader:
             self.warn(f"source '{name}' has no plain text (path {plain or rich!r}); skipped")
             return None
         selections = [self.selection(s, known_codes) for s in _children(el, "PlainTextSelection")]
-        utf16, newline = _choose_reading(raw, selections, self.origin)
+        utf16, newline = choose_reading(raw, selections, self.origin)
         text, units = offset_table(raw, utf16=utf16, newline_width=newline)
         if (utf16, newline) != (False, 2 if "\r\n" in raw else 1) and not self.origin.startswith(
                 "tematik"):
@@ -402,7 +390,7 @@ class _Reader:
                         _variable_values(el, variables), entry)
         return source, codings
 
-    def selection(self, el: Element, known_codes: set[str]) -> _Selection:
+    def selection(self, el: Element, known_codes: set[str]) -> Selection:
         try:
             start, end = int(el.get("startPosition", "")), int(el.get("endPosition", ""))
         except ValueError:
@@ -417,7 +405,7 @@ class _Reader:
                           "codebook; skipped")
                 continue
             pairs.append((code, _guid(coding.get("creatingUser")) or fallback))
-        return _Selection(start, end, el.get("name") or "", tuple(pairs))
+        return Selection(start, end, el.get("name") or "", tuple(pairs))
 
 
 def _variable_values(el: Element, variables: dict[str, str]) -> dict[str, str]:
@@ -429,75 +417,3 @@ def _variable_values(el: Element, variables: dict[str, str]) -> dict[str, str]:
         if name:
             out[name] = data.strip()
     return out
-
-
-# ----------------------------------------------------------------------------- positions
-
-
-def offset_table(raw: str, *, utf16: bool = False,
-                 newline_width: int = 1) -> tuple[str, np.ndarray]:
-    """``(text, units)``: ``text`` is ``raw`` with ``\\n`` line ends; ``units[i]`` is where
-    ``text[i]`` starts when positions count UTF-16 units (``utf16``) and every line end
-    as ``newline_width`` characters; ``units[-1]`` is the total.
-    """
-    cp = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    crlf = np.zeros(len(cp), dtype=bool)
-    if len(cp) > 1:
-        crlf[:-1] = (cp[:-1] == 13) & (cp[1:] == 10)
-    kept = cp[~crlf]
-    width = np.ones(len(kept), dtype=np.int64)
-    if utf16:
-        width[kept > 0xFFFF] = 2
-    width[(kept == 10) | (kept == 13)] = newline_width
-    units = np.zeros(len(kept) + 1, dtype=np.int64)
-    np.cumsum(width, out=units[1:])
-    return raw.replace("\r\n", "\n").replace("\r", "\n"), units
-
-
-def _choose_reading(raw: str, selections: Sequence[_Selection],
-                    origin: str) -> tuple[bool, int]:
-    """Pick how the exporting program counted positions: ``(utf16, newline_width)``.
-
-    Candidates are only the readings that differ for this text. Each is scored on the
-    selections: out of range -5; the selection's ``name`` (programs store the start of the
-    selected text there) matching the text +3; a start or end that does not cut a word +1
-    each. The program's known habit, then the file as stored, win ties.
-    """
-    natural = (False, 2 if "\r\n" in raw else 1)
-    if origin.startswith("tematik"):
-        return ("positions=utf-16" in origin, 1)
-    utf16s = (False, True) if any(ord(c) > 0xFFFF for c in raw) else (False,)
-    newlines = (1, 2) if ("\n" in raw or "\r" in raw) else (1,)
-    candidates = [(u, n) for u in utf16s for n in newlines]
-    if len(candidates) == 1 or not any(s.codings for s in selections):
-        return natural
-    lowered = origin.lower()
-    prior = [natural]
-    if "nvivo" in lowered:
-        prior.insert(0, (True, 2 if "\r\n" in raw else natural[1]))
-    elif "atlas" in lowered:
-        prior.insert(0, (natural[0], 1))
-    order = [c for c in prior if c in candidates] + [c for c in candidates if c not in prior]
-    best, best_score = order[0], None
-    for cand in order:
-        text, units = offset_table(raw, utf16=cand[0], newline_width=cand[1])
-        score = sum(_score(text, units, s) for s in selections if s.codings)
-        if best_score is None or score > best_score:
-            best, best_score = cand, score
-    return best
-
-
-def _score(text: str, units: np.ndarray, sel: _Selection) -> int:
-    if not 0 <= sel.start <= sel.end <= int(units[-1]):
-        return -5
-    s = int(np.searchsorted(units, sel.start, side="right")) - 1
-    e = int(np.searchsorted(units, sel.end, side="left"))
-    score = 0
-    name = " ".join(sel.name.rstrip(".… ").split())
-    if name and " ".join(text[s : e].split()).startswith(name):
-        score += 3
-    if s == 0 or s >= len(text) or not (text[s - 1].isalnum() and text[s].isalnum()):
-        score += 1
-    if e == 0 or e >= len(text) or not (text[e - 1].isalnum() and text[e].isalnum()):
-        score += 1
-    return score

@@ -34,11 +34,10 @@ from pipeline.readers.qdpx import (
     XML_BAD,
     Code,
     Coding,
-    Positions,
     QdaProject,
-    offset_table,
     stable_guid,
 )
+from pipeline.readers.qdpx_positions import Positions, offset_table
 from pipeline.readers.qdpx_tables import NotedCoding
 from pipeline.report.data import number
 from pipeline.report.labels import labels

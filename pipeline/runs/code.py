@@ -12,7 +12,7 @@ from pipeline.config import DEFAULT_THRESHOLD, EXCERPT_FALLBACK
 from pipeline.errors import InputFileError, UsageError
 from pipeline.readers.codebook import load_codebook
 from pipeline.readers.formats import pick_column
-from pipeline.readers.manual import read_coded, read_user_sheet
+from pipeline.readers.sheets import read_coded, read_user_sheet
 from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
 from pipeline.runs import rundir
 from pipeline.stages.coders import LearnContext, learn_all

@@ -19,14 +19,13 @@ from pipeline.agreement.compare import (
 from pipeline.config import RunConfig
 from pipeline.errors import InputFileError, RunDirectoryError, TematikError, UsageError
 from pipeline.readers.manual import (
-    SHEET_SUFFIXES,
     ManualCoding,
     map_codes,
     read_manual_qdpx,
     read_manual_sheet,
     read_mapping,
-    read_user_sheet,
 )
+from pipeline.readers.sheets import SHEET_SUFFIXES, read_user_sheet
 from pipeline.resources import load_lexicon
 from pipeline.runs import rundir
 from pipeline.runs.reportfiles import write_report

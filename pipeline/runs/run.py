@@ -29,7 +29,7 @@ from pipeline.errors import UsageError
 from pipeline.parallel import one_thread_numerics
 from pipeline.readers.codebook import codebook_yaml, load_codebook
 from pipeline.readers.ingest import find_files, turns_frame
-from pipeline.readers.manual import read_coded
+from pipeline.readers.sheets import read_coded
 from pipeline.readers.speakers_file import read_speakers
 from pipeline.report.data import labels
 from pipeline.resources import DEFAULT_CODEBOOK

@@ -498,7 +498,7 @@ def _readable(feature: str) -> str:
 
 def fit_coder(coded: pd.DataFrame, normaliser: Normaliser, *, themes: Iterable[str] = (),
               random_state: int = 0) -> SupervisedCoder:
-    """A coder trained on a researcher's coded passages (:func:`pipeline.readers.manual.read_coded`:
+    """A coder trained on a researcher's coded passages (:func:`pipeline.readers.sheets.read_coded`:
     columns text and codes), with the default features."""
     docs = features_from_texts(coded["text"], normaliser)
     return SupervisedCoder(random_state=random_state).fit(docs, list(coded["codes"]),

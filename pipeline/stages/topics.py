@@ -5,18 +5,14 @@ are modelled; a token counts by its ``term``) and returns a :class:`TopicsResult
 fitted :class:`~pipeline.stages.topicmodels.TopicModel` and five tables (columns below). Topics are
 numbered from 1; seeded topics (one per codebook theme found in the text) come first.
 
-Choosing K (``k="auto"``): for each K in 3..15 (at most one topic per 4 passages), the fast model
-(NMF on TF-IDF, on at most :data:`SELECT_SAMPLE` passages) is scored with NPMI coherence
-and its stability across seeds; the K with the best ``c_npmi + 0.25 * stability`` among
-those where every topic leads at least one passage is chosen, and the final model is fitted
-once at that K. Too little text raises :class:`TooLittleTextError`, saying how much is
-needed.
+With ``k="auto"`` the K is chosen by :mod:`pipeline.stages.kselection` (the fast model scored
+for each K in 3..15 on coherence and stability) and the final model is fitted once at that
+K. Too little text raises :class:`TooLittleTextError`, saying how much is needed.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,35 +26,33 @@ from pipeline.config import (
     MIN_PASSAGES,
     MIN_TERMS,
     MIN_VOCABULARY,
-    PARALLEL_MIN_DOCS,
     PASSAGES_PER_TOPIC,
-    SCORE_TOL,
-    SELECT_SAMPLE,
-    SMALL_CORPUS,
-    STABILITY_FITS,
-    STABILITY_FITS_SMALL,
-    STABILITY_WEIGHT,
     k_score,
 )
 from pipeline.errors import TematikError, UsageError
-from pipeline.parallel import cores, map_shared
+from pipeline.stages.kselection import (
+    candidate_ks,
+    choose_k,
+    k_report_table,
+    score_k,
+    score_ks,
+    selection_sample,
+)
 from pipeline.stages.normalise import ENDING_CLITICS
 from pipeline.stages.segment import display_of
 from pipeline.stages.topicmodels import (
     DEFAULT_MODEL,
     PAIR_JOIN,
-    NmfTopics,
     TopicModel,
     Vocabulary,
     make_model,
     seed_prior,
 )
-from pipeline.stages.topicscores import Matrix, coherence, stability, top_terms
+from pipeline.stages.topicscores import N_TOP, Matrix, coherence, top_terms
 from pipeline.types import Codebook
 
 log = logging.getLogger(__name__)
 
-N_TOP = 10  # terms per topic that coherence and stability look at
 N_TERMS_SHOWN = 15
 N_REPRESENTATIVE = 3
 PREVALENCE_BY = ("informant", "role", "transcript")
@@ -69,8 +63,6 @@ SUMMARY_COLUMNS = ["topic", "label", "seed_theme", "prevalence", "mean_probabili
                    "n_passages", "c_npmi", "u_mass", "representative"]
 PREVALENCE_COLUMNS = ["by", "group", "topic", "n_passages", "n_dominant", "share",
                       "mean_probability"]
-K_REPORT_COLUMNS = ["k", "c_npmi", "u_mass", "stability", "min_passages", "score", "chosen",
-                    "reason"]
 
 
 class TooLittleTextError(TematikError):
@@ -197,90 +189,6 @@ def _check_size(docs: Sequence[Sequence[str]], vocabulary: int | None = None) ->
             fix="Add transcripts, or run without topics (--topics 0).")
 
 
-# -- choosing K ----------------------------------------------------------------------------
-
-
-def candidate_ks(n_docs: int, n_seeded: int = 0) -> list[int]:
-    """3..15, capped at one topic per :data:`PASSAGES_PER_TOPIC` (4) passages (30 passages
-    allow K up to 7); always above the number of seeded topics."""
-    high = max(2, min(K_RANGE[1], n_docs // PASSAGES_PER_TOPIC))
-    low = min(K_RANGE[0], high)
-    return list(range(max(low, n_seeded + 1), max(high, n_seeded + 1) + 1))
-
-
-
-
-def score_k(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Sequence[str],
-            k: int, seed: int) -> dict[str, Any]:
-    """c_npmi, u_mass, stability and min_passages of the fast model at ``k``."""
-    from scipy import sparse
-
-    x = sparse.csr_matrix(counts)
-    main = NmfTopics(k, random_state=seed, tol=SCORE_TOL).fit(x)
-    tops = top_terms(main.components_, terms, N_TOP)
-    npmi, umass = coherence(tops, docs)
-    fits = STABILITY_FITS_SMALL if len(docs) < SMALL_CORPUS else STABILITY_FITS
-    others = [top_terms(NmfTopics(k, random_state=seed + i, init="random", tol=SCORE_TOL)
-                        .fit(x).components_, terms, N_TOP) for i in range(1, fits + 1)]
-    dominant = np.bincount(main.transform(x).argmax(axis=1), minlength=k)
-    return {"k": k, "c_npmi": float(np.mean(npmi)), "u_mass": float(np.mean(umass)),
-            "stability": float(np.mean([stability(tops, o) for o in others])),
-            "min_passages": int(dominant.min())}
-
-
-
-
-def _score_ks(counts: Matrix | object, docs: Sequence[Sequence[str]], terms: Sequence[str],
-              ks: Sequence[int], seed: int) -> list[dict[str, Any]]:
-    jobs = min(cores(), len(ks)) if len(docs) >= PARALLEL_MIN_DOCS else 1
-    # the largest K first: the slowest fits start while the other worker takes the rest
-    scored = map_shared(_score_task, (counts, docs, terms, seed), sorted(ks, reverse=True),
-                        jobs)
-    rows = {row["k"]: row for row in scored}
-    return [rows[k] for k in ks]
-
-
-def _score_task(shared: tuple[Matrix | object, Sequence[Sequence[str]], Sequence[str], int],
-                k: int) -> dict[str, Any]:
-    counts, docs, terms, seed = shared
-    return score_k(counts, docs, terms, k, seed)
-
-
-def choose_k(rows: list[dict[str, Any]], scored_on: str) -> tuple[int, pd.DataFrame]:
-    """The K to fit, and the k_report explaining it."""
-    for r in rows:
-        r["score"] = k_score(r["c_npmi"], r["stability"])
-    eligible = [r for r in rows if r["min_passages"] >= 1] or rows
-    best = max(eligible, key=lambda r: (round(r["score"], 6), -r["k"]))
-    k = int(best["k"])
-    runner = max((r for r in eligible if r is not best), default=None,
-                 key=lambda r: (round(r["score"], 6), -r["k"]))
-    for r in rows:
-        r["chosen"] = r is best
-        if r is best:
-            why = (f"highest score: c_npmi {r['c_npmi']:.3f} + {STABILITY_WEIGHT} x stability "
-                   f"{r['stability']:.2f} = {r['score']:.3f}")
-            if runner is not None:
-                why += f"; next best K={int(runner['k'])} ({runner['score']:.3f})"
-            reason = f"{why}; scored with NMF on {scored_on}"
-        elif r not in eligible:
-            reason = "a topic leads no passage"
-        else:
-            reason = f"lower score than K={k}"
-        r["reason"] = reason
-    return k, _report(rows)
-
-
-def _report(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=K_REPORT_COLUMNS)
-    for col in ("c_npmi", "u_mass", "stability", "score"):
-        frame[col] = frame[col].astype("float64").round(6)
-    frame["k"] = frame["k"].astype("int64")
-    frame["min_passages"] = frame["min_passages"].astype("int64")
-    frame["chosen"] = frame["chosen"].astype(bool)
-    return frame
-
-
 # -- the stage -----------------------------------------------------------------------------
 
 
@@ -320,12 +228,12 @@ def fit_topics(
         row = score_k(counts, merged, vocabulary.terms_, k, seed)
         row.update(score=k_score(row["c_npmi"], row["stability"]), chosen=True,
                    reason=f"fixed by --topics {k}")
-        report = _report([row])
+        report = k_report_table([row])
     else:
         ks = candidate_ks(len(docs), len(themes))
-        sample = _sample(len(docs), seed)
+        sample = selection_sample(len(docs), seed)
         sub, sub_docs = counts[sample], [merged[i] for i in sample]
-        rows = _score_ks(sub, sub_docs, vocabulary.terms_, ks, seed)
+        rows = score_ks(sub, sub_docs, vocabulary.terms_, ks, seed)
         k, report = choose_k(rows, f"{len(sample)} of {len(docs)} passages")
         if k == ks[-1] < K_RANGE[1]:
             notes.append(f"auto K chose K={k}, the most topics {len(docs)} passages support "
@@ -359,12 +267,6 @@ def _present_seeds(seed_terms: Mapping[str, Sequence[str]],
             found.append((-n_passages, theme, present))
     found.sort()
     return [t for _, t, _ in found], [p for _, _, p in found]
-
-
-def _sample(n: int, seed: int) -> list[int]:
-    if n <= SELECT_SAMPLE:
-        return list(range(n))
-    return sorted(random.Random(seed).sample(range(n), SELECT_SAMPLE))
 
 
 def apply_model(model: TopicModel, passages: pd.DataFrame,

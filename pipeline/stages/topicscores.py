@@ -12,6 +12,7 @@ from scipy.optimize import linear_sum_assignment
 
 Matrix = npt.NDArray[np.float64]
 
+N_TOP = 10  # terms per topic that coherence and stability look at
 
 
 def top_terms(components: Matrix, terms: Sequence[str], n: int = 10) -> list[list[str]]:

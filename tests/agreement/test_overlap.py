@@ -20,7 +20,8 @@ from pipeline.agreement.overlap import (
     passage_presence,
     presence_pairs,
 )
-from pipeline.agreement.statistics import agreement_table, decision_table
+from pipeline.agreement.statistics import decision_table
+from pipeline.agreement.tables import agreement_table
 from pipeline.errors import TematikError, UsageError
 
 # An informant's answer in two passages, as segment.py would cut it.

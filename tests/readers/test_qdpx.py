@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import InputFileError
 from pipeline.readers.archive import ArchiveLimits
-from pipeline.readers.qdpx import offset_table, read_qdc, read_qdpx
+from pipeline.readers.qdpx import read_qdc, read_qdpx
 from pipeline.readers.qdpx_tables import (
     codings_frame,
     project_from_tables,
@@ -259,12 +259,6 @@ def test_bad_selections_and_outside_sources_are_skipped_with_warnings(tmp_path: 
     for expected in ("outside its text", "outside the archive", "tidak-ada.txt",
                      "not in the codebook"):
         assert expected in joined
-
-
-def test_offset_table_maps_units_to_characters() -> None:
-    text, units = offset_table("a😀\r\nb", utf16=True, newline_width=2)
-    assert text == "a😀\nb"
-    assert units.tolist() == [0, 1, 3, 5, 6]
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))

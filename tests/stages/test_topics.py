@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.config import RunConfig
 from pipeline.runs.run import run
 from pipeline.runs.rundir import load_topic_model
 from pipeline.runs.show import read_topics
@@ -28,7 +27,6 @@ from pipeline.stages.topics import (
     informant_docs,
 )
 from tests.conftest import write
-from tests.planted import SECTIONS, planted_corpus
 
 # Five planted topics of ten stems each, as informants of a city office would say them.
 PLANTED = {
@@ -245,23 +243,6 @@ def test_topics_command_errors_are_one_line_with_exit_codes(sample_run: Path,
     assert bad_k.exit_code == 2
     nmf_seeded = CliRunner().invoke(main, ["run", "--model", "nmf", "--seed-topics"])
     assert nmf_seeded.exit_code == 2 and "--seed-topics needs --model lda" in nmf_seeded.output
-
-
-@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
-def test_auto_k_finds_planted_sections_of_a_small_debate(tmp_path: Path, seed: int) -> None:
-    # Six sections of five to eight answers, as a transcribed debate: the cap on K must
-    # leave room for six topics, and the question headings are never informant speech.
-    truth = planted_corpus(tmp_path / "debat", seed=seed)
-    out = tmp_path / "run"
-    run([tmp_path / "debat"], out, config=RunConfig(topics="auto"))
-    summary = pd.read_parquet(out / "topic_summary.parquet")
-    assert abs(len(summary) - len(SECTIONS)) <= 1
-    passages = pd.read_parquet(out / "passages.parquet")
-    assert len(passages) == len(truth) and 30 <= len(truth) <= 48
-    assert not passages["text"].str.contains("Pertanyaan|Bagaimana|Apa langkah").any()
-    assert set(passages["role"]) == {"informant"}
-    report = pd.read_parquet(out / "k_report.parquet")
-    assert report["k"].max() == min(15, len(truth) // 4)  # one topic per 4 passages
 
 
 def test_passages_without_modelled_words_give_empty_documents() -> None:

@@ -24,7 +24,7 @@ from pipeline.runs.run import run
 from pipeline.runs.rundir import MARKER, lock_path, open_run
 from tests.conftest import write
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 CONFIG = RunConfig(topics=0)
 INPUTS = sorted(p for p in DEFAULT_CORPUS.iterdir() if p.suffix in (".txt", ".docx"))[:3]
 
