@@ -37,8 +37,9 @@ from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 
 from pipeline.resources import load_lexicon
+from pipeline.stages.features import FeatureOptions, features_from_texts
 from pipeline.stages.normalise import Normaliser
-from pipeline.stages.supervised import FeatureOptions, SupervisedCoder, features_from_texts
+from pipeline.stages.supervised import SupervisedCoder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOASA = ROOT.parent / "shared" / "data" / "hoasa"

@@ -41,8 +41,9 @@ from pipeline.config import (
 )
 from pipeline.errors import ResourceError
 from pipeline.resources import INFORMANT_MODEL
+from pipeline.stages.features import Doc, features_from_texts
 from pipeline.stages.normalise import Normaliser
-from pipeline.stages.supervised import Doc, SupervisedCoder, features_from_texts
+from pipeline.stages.supervised import SupervisedCoder
 
 FORMAT = "tematik.informant-model"
 FORMAT_VERSION = 1

@@ -1,15 +1,7 @@
 """Supervised coding: learn a researcher's own coding of passages and apply it to new ones.
 
-Features (:func:`features_from_tokens`, :func:`features_from_texts`) come from the normalised
-tokens, so spoken and standard forms meet (``nggak ngasih`` and ``tidak memberi``):
-
-- ``w:TERM``: the modelling term of each word (its stem, or a phrase id such as
-  ``kualitas_pelayanan``);
-- ``n:tidak_TERM``: the first term after a negation (tidak, belum, kurang, bukan, tanpa,
-  jangan; spoken forms such as nggak and blm arrive here as tidak and belum);
-- ``b:TERM TERM``: adjacent terms;
-- ``c:GRAM``: character 2- to 5-grams of each word's standard form (fillers and punctuation
-  dropped), which catch typos, abbreviations and affixes the stemmer leaves.
+Features come from :mod:`pipeline.stages.features` (the normalised tokens, so spoken and
+standard forms meet).
 
 :class:`SupervisedCoder` weights features by sublinear TF-IDF (the ``c:`` block and the rest
 each scaled to unit length, then the whole row), fits one class-weighted logistic regression
@@ -24,8 +16,6 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -38,108 +28,22 @@ from sklearn.model_selection import StratifiedKFold
 
 from pipeline.config import CODER_C, CODER_NB_ALPHA, CODER_SCALING
 from pipeline.errors import ResourceError, TrainingError
+from pipeline.stages.features import (
+    DEFAULT_FEATURES,
+    Doc,
+    feature_block,
+    features_from_texts,
+    readable,
+)
 from pipeline.stages.normalise import Normaliser
 
 log = logging.getLogger(__name__)
 
-NEGATIONS = frozenset({"tidak", "belum", "kurang", "bukan", "tanpa", "jangan"})
 FORMAT = "tematik.supervised"
 FORMAT_VERSION = 1
 REPORT_COLUMNS = ["theme", "precision", "recall", "f1", "support", "threshold", "status"]
 TOP_TERM_COLUMNS = ["theme", "rank", "term", "weight"]
 
-
-Doc = Sequence[str]
-
-
-# ----------------------------------------------------------------------------- features
-
-
-@dataclass(frozen=True)
-class FeatureOptions:
-    """Which features :func:`features_from_tokens` makes; the defaults were chosen on HoASA
-    (docs/supervised.md)."""
-
-    negation: bool = True
-    bigrams: bool = True
-    char_ngrams: tuple[int, int] | None = (2, 5)
-
-
-DEFAULT_FEATURES = FeatureOptions()
-
-
-def token_features(
-    norms: Sequence[str], kinds: Sequence[str], terms: Sequence[str],
-    options: FeatureOptions = DEFAULT_FEATURES,
-) -> list[str]:
-    """Features of one passage from its tokens' standard forms, kinds and terms (in order)."""
-    unigrams: list[str] = []
-    negated: list[str] = []
-    negator = False
-    for norm, kind, term in zip(norms, kinds, terms, strict=True):
-        if kind not in ("word", "stop"):
-            negator = negator and kind == "filler"  # "nggak eh datang" still negates datang
-            continue
-        if term:
-            unigrams.append(term)
-        if negator and norm not in NEGATIONS:
-            negated.append(f"n:tidak_{term or norm}")
-        negator = norm in NEGATIONS
-    out = [f"w:{t}" for t in unigrams]
-    if options.negation:
-        out += negated
-    if options.bigrams:
-        out += [f"b:{a} {b}" for a, b in pairwise(unigrams)]
-    if options.char_ngrams:
-        low, high = options.char_ngrams
-        for norm, kind in zip(norms, kinds, strict=True):
-            if kind in ("word", "stop"):
-                padded = f" {norm} "
-                for n in range(low, high + 1):
-                    out += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
-    return out
-
-
-def features_from_tokens(
-    tokens: pd.DataFrame, passage_ids: Sequence[str] | None = None,
-    *, options: FeatureOptions = DEFAULT_FEATURES,
-) -> pd.Series:
-    """Per-passage feature lists from the ``tokens`` table of
-    :func:`pipeline.stages.normalise.normalise`.
-
-    Returns a Series of ``list[str]`` indexed by passage_id, in the order of ``passage_ids``
-    (passages without tokens get an empty list) or of first appearance in ``tokens``.
-    """
-    missing = {"passage_id", "norm", "kind", "term"} - set(tokens.columns)
-    if missing:
-        raise ValueError(f"tokens table lacks columns {sorted(missing)}")
-    by_passage: dict[str, list[str]] = {}
-    for pid, group in tokens.groupby("passage_id", sort=False):
-        if "i" in group.columns:
-            group = group.sort_values("i", kind="stable")
-        by_passage[str(pid)] = token_features(
-            group["norm"].tolist(), group["kind"].tolist(), group["term"].tolist(), options
-        )
-    order = list(passage_ids) if passage_ids is not None else list(by_passage)
-    return pd.Series([by_passage.get(p, []) for p in order], name="features", dtype=object,
-                     index=pd.Index(order, name="passage_id"))
-
-
-def features_from_texts(
-    texts: Iterable[str], normaliser: Normaliser, *, options: FeatureOptions = DEFAULT_FEATURES,
-) -> list[list[str]]:
-    """The same features as :func:`features_from_tokens`, straight from raw strings."""
-    out = []
-    for text in texts:
-        analysed = normaliser.tokenize(text)
-        forms = [a[3] for a in analysed]
-        out.append(token_features([f.norm for f in forms], [f.kind for f in forms],
-                                  normaliser.terms(forms), options))
-    return out
-
-
-def _block(feature: str) -> int:
-    return 1 if feature.startswith("c:") else 0
 
 
 # ----------------------------------------------------------------------------- the coder
@@ -267,7 +171,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         n = len(docs)
         self.vocabulary_ = {f: i for i, f in enumerate(kept)}
         self.idf_ = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept])
-        self._blocks = np.array([_block(f) for f in kept])
+        self._blocks = np.array([feature_block(f) for f in kept])
 
     def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray,
                     scaling: str) -> tuple[np.ndarray, float]:
@@ -430,7 +334,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
                 if features[i].startswith("c:") and not char_ngrams:
                     continue
                 rank += 1
-                rows.append({"theme": theme, "rank": rank, "term": _readable(features[i]),
+                rows.append({"theme": theme, "rank": rank, "term": readable(features[i]),
                              "weight": float(coef[i])})
         return pd.DataFrame(rows, columns=TOP_TERM_COLUMNS)
 
@@ -465,7 +369,7 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
             vocabulary = [str(f) for f in data["vocabulary"]]
             coder.vocabulary_ = {f: i for i, f in enumerate(vocabulary)}
             coder.idf_ = np.array(data["idf"], dtype=np.float64)
-            coder._blocks = np.array([_block(f) for f in vocabulary])
+            coder._blocks = np.array([feature_block(f) for f in vocabulary])
             coder.classes_ = [str(c) for c in data["classes"]]
             coder.coef_ = np.array(data["coef"], dtype=np.float64).reshape(
                 len(coder.classes_), len(vocabulary))
@@ -486,14 +390,6 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
 
 
 # ----------------------------------------------------------------------------- CODED files
-
-
-def _readable(feature: str) -> str:
-    kind, _, rest = feature.partition(":")
-    if kind == "n":
-        negator, _, term = rest.partition("_")
-        return f"{negator} {term}"
-    return rest if kind in ("w", "b", "c") else feature
 
 
 def fit_coder(coded: pd.DataFrame, normaliser: Normaliser, *, themes: Iterable[str] = (),

@@ -62,9 +62,10 @@ from pipeline.config import (
 )
 from pipeline.stages.coders import LearnedCoder
 from pipeline.stages.cues import CueMatcher
+from pipeline.stages.features import features_from_tokens
 from pipeline.stages.normalise import Normaliser
 from pipeline.stages.prior import InformantModel, decide
-from pipeline.stages.supervised import SupervisedCoder, features_from_tokens, indicative_words
+from pipeline.stages.supervised import SupervisedCoder, indicative_words
 from pipeline.types import Codebook
 
 log = logging.getLogger(__name__)

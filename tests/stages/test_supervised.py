@@ -15,14 +15,9 @@ from sklearn.exceptions import NotFittedError
 
 from pipeline.cli import main
 from pipeline.errors import ResourceError, TrainingError
-from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.supervised import (
-    FeatureOptions,
-    SupervisedCoder,
-    features_from_texts,
-    features_from_tokens,
-)
-from pipeline.types import Passage
+from pipeline.stages.features import features_from_texts
+from pipeline.stages.normalise import Normaliser
+from pipeline.stages.supervised import SupervisedCoder
 from tests.conftest import SHARED_DATA
 
 LEAD, CULT, FAC, COMM = "kepemimpinan", "budaya_organisasi", "sarana_prasarana", "komunikasi"
@@ -100,31 +95,6 @@ def test_the_feature_scaling_is_the_one_that_cross_validates_better_and_is_kept(
     assert SupervisedCoder.from_dict(coder.to_dict()).scaling_ == coder.scaling_
     with pytest.raises(ValueError, match="scaling"):
         SupervisedCoder(scaling="tfidf").fit(*training)
-
-
-def test_spoken_and_standard_forms_share_features(normaliser: Normaliser) -> None:
-    spoken, standard = features_from_texts(
-        ["atasannya nggak pernah ngasih contoh", "Atasan tidak pernah kasih contoh"], normaliser)
-    shared = set(spoken) & set(standard)
-    assert {"w:kasih", "w:contoh", "b:kasih contoh", "n:tidak_pernah"} <= shared
-    negated, ended = features_from_texts(
-        ["pegawainya nggak eh disiplin", "pegawainya nggak. Disiplin kok"], normaliser)
-    assert "n:tidak_disiplin" in negated and "w:disiplin" in negated  # the filler is skipped
-    assert not [f for f in negated if "eh" in f.split(":")[1].split()]
-    assert "n:tidak_disiplin" not in ended  # a full stop ends the negation
-
-
-def test_features_from_the_tokens_table_match_raw_text(normaliser: Normaliser) -> None:
-    texts = [CODED[0][0], CODED[20][0], ""]
-    passages = [Passage(f"t:{i:03d}", "t", "Informan", "informant", 0, len(t), t, "", 0, 0, 0,
-                        len(t.split())) for i, t in enumerate(texts)]
-    tokens = normalise(passages, normaliser)
-    series = features_from_tokens(tokens, [p.passage_id for p in passages])
-    assert list(series.index) == ["t:000", "t:001", "t:002"]
-    assert series.tolist() == features_from_texts(texts, normaliser)
-    assert series["t:002"] == []
-    plain = features_from_tokens(tokens, options=FeatureOptions(bigrams=False, char_ngrams=None))
-    assert all(f[:2] in ("w:", "n:") for doc in plain for f in doc)
 
 
 def test_planted_themes_are_learned_from_spoken_passages(
