@@ -4,8 +4,10 @@ Quote sets, each coded as ``tematik code`` codes a sheet (defaults: threshold, n
 
 - ``dev``: tests/data/quotes_informant/dev.csv, 180 informant quotes written like real thesis
   quotes (spoken, indirect, a quarter about other topics), labelled as they were written;
-- ``holdout``: the same set's holdout.csv (120 quotes), only with --holdout: keep it
-  untouched until a final measurement;
+- ``holdout``: the same set's holdout.csv (120 quotes), only with --holdout; it was used
+  for the final measurement of codebook version 3 (README), so it is no longer untouched;
+- ``fresh``: fresh.csv (150 quotes written later, the same way), only with --fresh: keep it
+  untouched until the next final measurement;
 - ``definitions``: tests/data/quotes/heldout.csv, 257 quotes written from the themes'
   definitions (the earlier evaluation; it shares their words, so it flatters the coder);
 - ``sample``: the sample corpus's manual coding (corpus/_coding_manual.csv), at passage level
@@ -18,7 +20,7 @@ quotes get more than one top-level theme (against the reference), and with --err
 quotes coded wrongly. Sets with a ``question`` column are also coded with the question as
 context (``+question``).
 
-    .venv/bin/python scripts/eval_codebook.py [--sets dev,definitions,sample] [--holdout]
+    .venv/bin/python scripts/eval_codebook.py [--sets dev,definitions,sample] [--holdout] [--fresh]
         [--codebook FILE] [--threshold 1.5] [--resamples 1000] [--errors 20]
 """
 
@@ -47,6 +49,7 @@ DATA = ROOT / "tests" / "data"
 SETS = {
     "dev": DATA / "quotes_informant" / "dev.csv",
     "holdout": DATA / "quotes_informant" / "holdout.csv",
+    "fresh": DATA / "quotes_informant" / "fresh.csv",
     "definitions": DATA / "quotes" / "heldout.csv",
 }
 OTHER = "other"
@@ -195,14 +198,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sets", default="dev,definitions,sample")
     parser.add_argument("--holdout", action="store_true",
-                        help="also the holdout set (keep it for a final measurement)")
+                        help="also the holdout set (used for version 3's final measurement)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="also the fresh set (keep it untouched for the next final "
+                        "measurement)")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK)
     parser.add_argument("--threshold", type=float, default=RunConfig.threshold)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--errors", type=int, default=0)
     args = parser.parse_args()
     book = load_codebook(args.codebook)
-    names = [s for s in args.sets.split(",") if s] + (["holdout"] if args.holdout else [])
+    names = [s for s in args.sets.split(",") if s] + (["holdout"] if args.holdout else []) + (
+        ["fresh"] if args.fresh else [])
     for name in names:
         if name == "sample":
             sample_passages(args.codebook, args.threshold, args.resamples)
