@@ -28,14 +28,12 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.readers.ingest import read_file
-from pipeline.readers.speakers_file import SPEAKERS_FILE_RE, read_speakers
-from pipeline.resources import load_lexicon
-from pipeline.stages.segment import segment
-from pipeline.types import INFORMANT, SpeakerMap, Turn
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "thesis"
-SUFFIXES = (".txt", ".md", ".srt", ".vtt", ".json", ".docx", ".xlsx")
+from pipeline.types import INFORMANT, SpeakerMap  # noqa: E402
+from tests import thesis_fixtures as thesis  # noqa: E402
+
 MIN_RECALL, MAX_LEAKAGE = 0.95, 0.05
 
 
@@ -54,47 +52,14 @@ class Score:
     persons_without_file_ok: bool | None
 
 
-def fixtures(folder: Path) -> list[Path]:
-    """Every fixture with a sidecar, in name order (speakers files and sidecars excluded)."""
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix in SUFFIXES and not p.name.endswith(".expected.json")
-                  and not SPEAKERS_FILE_RE.search(p.name)
-                  and (folder / f"{p.stem}.expected.json").is_file())
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def read(path: Path, speakers: SpeakerMap) -> tuple[list[Turn], list[str]]:
-    """The fixture's turns and its informant passages' texts, as a run reads them."""
-    [(transcript, raw, _)] = read_file(path, path.name, speakers=speakers)
-    turns = [Turn(transcript.transcript_id, i, t.speaker, t.role, t.start, t.end,
-                  transcript.text[t.start : t.end], t.display) for i, t in enumerate(raw)]
-    passages = segment([transcript], turns, filler_words=load_lexicon().fillers)
-    return turns, [p.text for p in passages]
-
-
-def people(turns: list[Turn]) -> set[tuple[str, str, frozenset[str]]]:
-    """(display, role, labels) of everyone who speaks."""
-    found: dict[tuple[str, str], set[str]] = {}
-    for t in turns:
-        labels = found.setdefault((t.who, t.role), set())
-        if t.speaker:
-            labels.add(t.speaker)
-    return {(who, role, frozenset(labels)) for (who, role), labels in found.items()}
-
-
-def expected_people(persons: list[dict[str, object]]) -> set[tuple[str, str, frozenset[str]]]:
-    return {(str(p["display"]), str(p["role"]), frozenset(map(str, p["labels"])))  # type: ignore[call-overload]
-            for p in persons}
-
-
 def score(path: Path) -> Score:
-    expected = json.loads((path.parent / f"{path.stem}.expected.json").read_text("utf-8"))
-    speakers_file = expected.get("speakers_file")
-    speakers = read_speakers([path.parent / speakers_file]) if speakers_file else SpeakerMap()
-    turns, texts = read(path, speakers)
+    expected = thesis.expected(path)
+    speakers = thesis.speakers_of(path)
+    turns, texts = thesis.read(path, speakers)
     passages = [_norm(t) for t in texts]
     found = sum(any(_norm(s) in p for p in passages) for s in expected["informant"])
     leaked = sum(any(_norm(s) in p for p in passages) for s in expected["interviewer"])
@@ -106,10 +71,11 @@ def score(path: Path) -> Score:
                  and not set(expected["interviewer_speakers"]) & informants)
     persons_ok = without_ok = None
     if "persons" in expected:
-        persons_ok = people(turns) == expected_people(expected["persons"])
+        persons_ok = thesis.people(turns) == thesis.listed_people(expected["persons"])
     if "persons_without_speakers_file" in expected:
-        plain, _ = read(path, SpeakerMap())
-        without_ok = people(plain) == expected_people(expected["persons_without_speakers_file"])
+        plain, _ = thesis.read(path, SpeakerMap())
+        without_ok = thesis.people(plain) == thesis.listed_people(
+            expected["persons_without_speakers_file"])
     n_inf, n_int = len(expected["informant"]), len(expected["interviewer"])
     return Score(path.name, found / n_inf if n_inf else 1.0, leaked / n_int if n_int else 0.0,
                  found, n_inf, leaked, n_int, noise, labels_ok, persons_ok, without_ok)
@@ -121,10 +87,10 @@ def _mark(ok: bool | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("folder", nargs="?", type=Path, default=thesis.FOLDER)
     parser.add_argument("--json", type=Path, default=None, help="also write the scores here")
     args = parser.parse_args(argv)
-    scores = [score(p) for p in fixtures(args.folder)]
+    scores = [score(p) for p in thesis.fixtures(args.folder)]
     out = sys.stdout
     out.write(f"{'fixture':<40} {'recall':>6} {'leak':>6} {'noise':>5} {'labels':>6} "
               f"{'persons':>7} {'no file':>7}\n")
