@@ -19,6 +19,7 @@ import yaml
 
 from pipeline.errors import ResourceError, UsageError
 from pipeline.resources import DEFAULT_CODEBOOK
+from pipeline.stages.names import JOB_TITLES
 from pipeline.types import Codebook, Theme
 
 TOP_FIELDS = frozenset({"name", "version", "language", "description", "themes", "idioms"})
@@ -28,13 +29,6 @@ THEME_FIELDS = frozenset({
 })
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML was built with it (ten times faster); same nodes and marks."""
-ROLE_TITLES = frozenset("""
-    kabag kasubbag kasubag kabid kasi kasie kasubid kadis kadin kepala kades sekdes kadus kaur
-    lurah camat sekcam bupati wabup walikota wawali gubernur wagub menteri presiden direktur
-    dirut sekda sekretaris kapus kapuskesmas kepsek kakanwil kasat kanit kabiro karo dirjen
-    plt plh pj ketua wakil rt rw""".split())
-"""Job titles and roles: who is talked about, not what is said of them. A keyword among these
-is a warning of ``tematik codebook check`` (they belong under ``support``)."""
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
@@ -200,15 +194,14 @@ def _structure(book: Codebook) -> list[Problem]:
     return problems
 
 
-def check_codebook(path: Path, stem: Callable[[str], str],
-                   roles: frozenset[str] = ROLE_TITLES) -> list[Problem]:
+def check_codebook(path: Path, stem: Callable[[str], str]) -> list[Problem]:
     """Every problem in the codebook at ``path``, sorted by line.
 
     ``stem`` maps a word to the stem the coder will match (the run's normaliser), so a
     keyword that is not a base form, or that stems to nothing, is reported; so is a keyword
-    among ``roles`` (titles are who is talked about, not a theme). The check never advises a
-    stem: a stem matches every word that shares it, and Sastrawi's stems merge unrelated
-    words (pengalaman and alam, penghargaan and harga).
+    among :data:`~pipeline.stages.names.JOB_TITLES` (titles are who is talked about, not a
+    theme). The check never advises a stem: a stem matches every word that shares it, and
+    Sastrawi's stems merge unrelated words (pengalaman and alam, penghargaan and harga).
     """
     try:
         book, problems = _read(Path(path))
@@ -233,7 +226,7 @@ def check_codebook(path: Path, stem: Callable[[str], str],
                                         "list it under 'exact' if that is what you mean; a "
                                         "stem matches every word that shares it, related or "
                                         "not, so check those words before writing one"))
-            if keyword in roles:
+            if keyword in JOB_TITLES:
                 problems.append(Problem(theme.line, "warning", f"keyword '{keyword}' in "
                                         f"'{theme.id}' is a title or role: it says who is "
                                         "talked about, not what; list it under 'support'"))

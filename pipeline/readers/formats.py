@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -260,3 +261,10 @@ def find_column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
         if name in lowered:
             return lowered[name]
     return None
+
+
+def slug(name: str) -> str:
+    """A transcript id from a file name: lowercase, ASCII-safe, stable."""
+    norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    norm = re.sub(r"[^A-Za-z0-9]+", "-", norm).strip("-").lower()
+    return norm or "transkrip"

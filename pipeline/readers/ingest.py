@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +31,13 @@ from pipeline.errors import InputFileError, UsageError
 from pipeline.limits import DEFAULT_INPUT_LIMITS, InputLimits
 from pipeline.readers.decode import decode as decode_text
 from pipeline.readers.decode import normalise_text
-from pipeline.readers.formats import docx_to_text, read_bounded, read_table, subtitles_to_text
+from pipeline.readers.formats import (
+    docx_to_text,
+    read_bounded,
+    read_table,
+    slug,
+    subtitles_to_text,
+)
 from pipeline.readers.speakers_file import SPEAKERS_FILE_RE
 from pipeline.readers.tables import table_to_turns
 from pipeline.readers.whisper import whisper_to_text
@@ -314,11 +318,6 @@ def _unique_id(tid: str, used: set[str]) -> str:
     return candidate
 
 
-def slug(name: str) -> str:
-    """A transcript id from a file name: lowercase, ASCII-safe, stable."""
-    norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    norm = re.sub(r"[^A-Za-z0-9]+", "-", norm).strip("-").lower()
-    return norm or "transkrip"
 
 
 Read = list[tuple[Transcript, tuple[sp.RawTurn, ...], tuple[str, ...]]]

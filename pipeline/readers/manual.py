@@ -28,8 +28,7 @@ import pandas as pd
 
 from pipeline.errors import InputFileError
 from pipeline.readers.decode import normalise_map
-from pipeline.readers.formats import find_column
-from pipeline.readers.ingest import slug
+from pipeline.readers.formats import find_column, slug
 from pipeline.readers.qdpx import read_qdpx
 from pipeline.readers.qdpx_tables import codings_frame as qdpx_codings
 from pipeline.readers.sheets import CODE_NAMES, QUOTE_NAMES, read_user_sheet

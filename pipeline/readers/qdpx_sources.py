@@ -21,7 +21,8 @@ from pathlib import Path
 from pipeline.errors import InputFileError
 from pipeline.limits import InputLimits
 from pipeline.readers.decode import check_length, normalise_text
-from pipeline.readers.ingest import Read, slug
+from pipeline.readers.formats import slug
+from pipeline.readers.ingest import Read
 from pipeline.readers.qdpx import read_qdpx
 from pipeline.readers.qdpx_tables import source_metadata
 from pipeline.stages import speakers as sp

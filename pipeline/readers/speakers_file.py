@@ -20,7 +20,6 @@ a mapping ``label: {person: ..., role: ..., display: ...}`` (or ``label: display
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import InputFileError, UsageError
-from pipeline.readers.formats import find_column, read_sheet
+from pipeline.readers.formats import find_column, read_sheet, slug
 from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry, SpeakerMap
 
 SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
@@ -54,10 +53,8 @@ _FIX = ("A speakers file has the columns label,person,role,display (and optional
 def transcript_slug(name: str) -> str:
     """A transcript id from a file name or an id (the rule ingest names transcripts by):
     ``Wawancara 3.srt`` -> ``wawancara-3``."""
-    name = re.sub(r"\.(?:txt|md|docx|vtt|srt|csv|xlsx|json)$", "", name.strip(), flags=re.I)
-    norm = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    norm = re.sub(r"[^A-Za-z0-9]+", "-", norm).strip("-").lower()
-    return norm or "transkrip"
+    return slug(re.sub(r"\.(?:txt|md|docx|vtt|srt|csv|xlsx|json)$", "", name.strip(),
+                       flags=re.I))
 
 
 def read_speakers(paths: Sequence[Path]) -> SpeakerMap:

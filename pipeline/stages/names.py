@@ -26,22 +26,26 @@ TITLES = frozenset(
     "kang akang cak mbah bli daeng".split())
 # Academic and religious titles, written before a name with or without a dot.
 PREFIX_TITLES = frozenset("dr drs dra ir h hj prof kh ust ustadz ustaz".split())
-# After a title these are roles or places, not names: "Pak Kabag", "Bu Lurah", "Ibu Kota".
-ROLE_WORDS = frozenset("""
+JOB_TITLES = frozenset("""
     kabag kasubbag kasubag kabid kasi kasie kasubid kadis kadin kepala kades sekdes kadus kaur
-    kasun lurah camat sekcam bupati wabup walikota wali wawali gubernur wagub menteri presiden
-    direktur dirut sekda sekretaris asisten ajudan staf staff pegawai honorer pns asn ketua
-    wakil anggota bendahara operator admin pimpinan pemimpin atasan bos boss kapus kapolsek
-    kapolres dandim danramil rt rw dukuh guru dosen dokter bidan mantri perawat haji hajah
-    hajjah kyai kiai pendeta pastor romo satpam polisi tentara komandan kapten mayor kolonel
-    jenderal inspektur auditor pengawas penilik pengurus sopir supir driver kurir petugas
-    pejabat plt plh pj dirjen kakanwil kasat kepsek koordinator kota negara pertiwi tua muda
-    informan narasumber responden peneliti pewawancara penanya moderator warga masyarakat
-    mahasiswa mahasiswi peserta siswa murid karyawan kontraktor rekanan pengusaha petani
-    nelayan pedagang magang perempuan pria wanita laki ayah bunda kabiro karo kanit
-    dinas bagian kantor badan sekretariat setda kecamatan kelurahan desa instansi unit bidang
-    subbag seksi pemerintah pemkot pemkab universitas sekolah puskesmas rs cv pt ud koperasi
-    bank kementerian direktorat balai lembaga biro inspektorat kabupaten provinsi""".split())
+    lurah camat sekcam bupati wabup walikota wawali gubernur wagub menteri presiden direktur
+    dirut sekda sekretaris kapus kapuskesmas kepsek kakanwil kasat kanit kabiro karo dirjen
+    plt plh pj ketua wakil rt rw""".split())
+"""Job titles and offices: who is talked about, not what is said of them (a codebook keyword
+among these is a warning of ``tematik codebook check``)."""
+# After a title these are roles or places, not names: "Pak Kabag", "Bu Lurah", "Ibu Kota".
+ROLE_WORDS = (JOB_TITLES - {"kapuskesmas"}) | frozenset("""
+    admin ajudan anggota asisten asn atasan auditor ayah badan bagian balai bank bendahara
+    bidan bidang biro bos boss bunda cv dandim danramil desa dinas direktorat dokter dosen
+    driver dukuh guru hajah haji hajjah honorer informan inspektorat inspektur instansi
+    jenderal kabupaten kantor kapolres kapolsek kapten karyawan kasun kecamatan kelurahan
+    kementerian kiai kolonel komandan kontraktor koordinator koperasi kota kurir kyai laki
+    lembaga magang mahasiswa mahasiswi mantri masyarakat mayor moderator muda murid
+    narasumber negara nelayan operator pastor pedagang pegawai pejabat pemerintah pemimpin
+    pemkab pemkot penanya pendeta peneliti pengawas pengurus pengusaha penilik perawat
+    perempuan pertiwi peserta petani petugas pewawancara pimpinan pns polisi pria provinsi
+    pt puskesmas rekanan responden romo rs satpam sekolah sekretariat seksi setda siswa sopir
+    staf staff subbag supir tentara tua ud unit universitas wali wanita warga""".split())
 # Never names (so "Bapak Ibu sekalian" or "Pak Ya" are left alone).
 NOT_NAMES = frozenset(
     "ya iya yah saya aku kami kita dia beliau anda kamu yang ini itu dan atau juga sudah udah "

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import ResourceError
-from pipeline.readers.codebook import ROLE_TITLES, load_codebook
+from pipeline.readers.codebook import load_codebook
 from pipeline.resources import DEFAULT_CODEBOOK, MODELS_DIR, load_lexicon
 from pipeline.runs.show import check_file
+from pipeline.stages.names import JOB_TITLES
 from pipeline.stages.normalise import Normaliser
 from tests.conftest import write
 
@@ -97,7 +98,7 @@ def test_default_codebook_keeps_titles_out_of_keywords() -> None:
     never keywords; idioms that contain them are listed so they never count."""
     book = load_codebook(DEFAULT_CODEBOOK)
     cues = {w for t in book.themes for w in (*t.keywords, *t.exact)}
-    assert cues & ROLE_TITLES == set()
+    assert cues & JOB_TITLES == set()
     assert cues & {"atas", "bawah", "bos", "beliau", "bapak", "ibu"} == set()
     support = set(book.theme("kepemimpinan").support)
     assert {"beliau", "atasan", "pimpinan kami", "kepala dinas", "kabag", "camat", "lurah",
