@@ -106,6 +106,12 @@ def _words(path: Path, *, lower: bool = True) -> list[str]:
     return [w.lower() if lower else w for _, w in _lines(path)]
 
 
+def informant_model_bytes(path: Path = INFORMANT_MODEL) -> bytes | None:
+    """The shipped informant-speech model's file (gzipped JSON), or None when it is absent
+    (a checkout without it codes with the dictionary alone)."""
+    return Path(path).read_bytes() if Path(path).is_file() else None
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(models_dir: Path = MODELS_DIR) -> Lexicon:
     """Read ``models_dir/lexicons``; cached, so every stage shares one copy."""

@@ -42,6 +42,7 @@ from pipeline.agreement.tables import agreement_table, pairwise_table
 from pipeline.errors import TrainingError
 from pipeline.readers.manual import ManualCoding
 from pipeline.stages.normalise import Normaliser
+from pipeline.stages.quotes import answer_evidence
 from pipeline.stages.supervised import fit_coder
 from pipeline.stages.themes import DictionaryCoder, code_passages
 from pipeline.types import Codebook
@@ -193,7 +194,7 @@ def compare(
                                      lengths, tuple(notes), lang_)
     if unit == "sentence":
         units = sentence_units(informants)
-        ev = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)].merge(
+        ev = answer_evidence(evidence).merge(
             codings[["passage_id", "theme"]], on=["passage_id", "theme"])
         ev = ev.assign(theme=ev["theme"].map(lambda t: target.get(t, t)))
         auto_pairs = _evidence_units(units, ev)

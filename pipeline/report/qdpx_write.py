@@ -15,7 +15,7 @@ counts); the choice is recorded in the project's ``origin`` so that
 Output is deterministic: GUIDs come from content (:func:`pipeline.readers.qdpx.stable_guid`), the
 archive has fixed entry order, dates and permissions, and the only dates written are the
 codings' own (a run's end, not the time of the export).
-Files are written atomically (temporary file, then rename); ``*_bytes`` return the bytes.
+The functions return the bytes; the run-directory module (:mod:`pipeline.runs.rundir`) writes them.
 """
 
 from __future__ import annotations

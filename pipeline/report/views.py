@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.agreement.landmarks import Lang, alpha_landmark, kappa_landmark
+from pipeline.stages.quotes import answer_evidence
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
@@ -185,7 +186,7 @@ def _passages_of(theme: str, labels: dict[str, str], codings: pd.DataFrame,
     lines = [f"{theme} ({labels.get(theme, theme)}): {n} coded passage(s)"
              + (f", showing {limit}" if n > limit else ""), ""]
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    positive = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]
+    positive = answer_evidence(evidence)
     for pid, th, s, e in zip(positive["passage_id"], positive["theme"], positive["start"],
                              positive["end"], strict=True):
         spans.setdefault((str(pid), str(th)), []).append((int(s), int(e)))

@@ -38,7 +38,6 @@ SKIPPED_KINDS = frozenset({"filler", "clitic"})
 # Punctuation that ends a clause breaks a phrase; commas, dashes and ellipses are pauses in
 # speech ("ngasih, eh, contoh") and are skipped like fillers.
 BREAKS = frozenset({".", "?", "!", ";", ":"})
-KINDS = ("keyword", "phrase", "support", "negative")
 MATCH_COLUMNS = ["passage_id", "theme", "cue", "kind", "stem", "surface", "start", "end",
                  "weight"]
 _IDIOM = "\x00idiom"  # the stem an idiom's words get: nothing matches it
@@ -93,7 +92,7 @@ class CueMatcher:
         for cues in self._index.phrases.values():
             cues.sort(key=lambda c: -len(c.stems))
         for idiom in codebook.idioms:
-            stems = _stems(idiom, normaliser)
+            stems = normaliser.stems(idiom)
             if stems:
                 self._index.idioms.setdefault(stems[0], []).append(stems)
         for idioms in self._index.idioms.values():
@@ -255,7 +254,7 @@ def _match_part(shared: tuple[CueMatcher, pd.DataFrame], rows: tuple[int, int]) 
 def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
     for theme in codebook.themes:
         for keyword in (*theme.keywords, *theme.exact):
-            stems = _stems(keyword, normaliser)
+            stems = normaliser.stems(keyword)
             if not stems:
                 continue
             weight = theme.weights.get(keyword, 1.0)
@@ -265,22 +264,19 @@ def _cues(codebook: Codebook, normaliser: Normaliser) -> Iterable[Cue]:
             else:
                 yield Cue(theme.id, keyword, (norm,), weight, exact=True)
         for phrase in theme.phrases:
-            stems = _stems(phrase, normaliser)
+            stems = normaliser.stems(phrase)
             if stems:
                 yield Cue(theme.id, phrase, stems, theme.weights.get(phrase, 1.0), "phrase")
         for word in theme.support:
             weight = theme.weights.get(word, 0.5)
             if " " in word:
-                stems = _stems(word, normaliser)
+                stems = normaliser.stems(word)
                 if stems:
                     yield Cue(theme.id, word, stems, weight, "support")
             elif (form := without_clitic(normaliser.form(word).norm, min_base=3)):
                 yield Cue(theme.id, word, (form,), weight, "support")
         for negative in theme.negative:
-            stems = _stems(negative, normaliser)
+            stems = normaliser.stems(negative)
             if stems:
                 yield Cue(theme.id, negative, stems, 0.0, "negative")
 
-
-def _stems(text: str, normaliser: Normaliser) -> tuple[str, ...]:
-    return normaliser.stems(text)

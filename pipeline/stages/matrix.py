@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline.config import MAX_QUOTE_WORDS
-from pipeline.stages.quotes import quote_bounds
+from pipeline.stages.quotes import answer_evidence, quote_bounds
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
@@ -116,7 +116,7 @@ def theme_matrix(codings: pd.DataFrame, passages: pd.DataFrame, evidence: pd.Dat
 
 def _spans_by_passage(evidence: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int]]]:
     out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    pos = evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]  # the answer's words
+    pos = answer_evidence(evidence)  # the answer's words
     for pid, theme, s, e in zip(pos["passage_id"], pos["theme"], pos["start"], pos["end"],
                                 strict=True):
         out[str(pid), str(theme)].append((int(s), int(e)))

@@ -345,7 +345,7 @@ class Normaliser:
         out = []
         for n in pieces:
             said = surface[:n]
-            out.append((start, start + n, said, self._forms.get(said) or self.form(said)))
+            out.append((start, start + n, said, self.form(said)))
             start, surface = start + n, surface[n:]
         return out
 

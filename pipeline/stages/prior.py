@@ -40,7 +40,7 @@ from pipeline.config import (
     MODEL_SURE,
 )
 from pipeline.errors import ResourceError
-from pipeline.resources import INFORMANT_MODEL
+from pipeline.resources import INFORMANT_MODEL, informant_model_bytes
 from pipeline.stages.features import Doc, features_from_texts
 from pipeline.stages.normalise import Normaliser
 from pipeline.stages.supervised import SupervisedCoder
@@ -209,6 +209,5 @@ def model_record(model: InformantModel | None, theme_ids: Sequence[str]) -> dict
 def load_model(path: Path = INFORMANT_MODEL) -> InformantModel | None:
     """The shipped informant model, or None when the file is absent (a checkout without
     it codes with the dictionary alone)."""
-    if not Path(path).is_file():
-        return None
-    return read_model(Path(path).read_bytes())
+    data = informant_model_bytes(path)
+    return None if data is None else read_model(data)

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pipeline.config import MIN_QUOTE_WORDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A sentence ends at . ? ! … (and any closing quote or bracket) before white space, or at a
 # line end; not after an abbreviation or an initial ('Drs.', 'H.', 'S.E.', 'dll.').
@@ -77,3 +81,10 @@ def quote_bounds(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
             and sum(piece.count(q) for q in _WRAPPING_QUOTES) == 2):
         start, end = start + 1, end - 1
     return start, end
+
+
+def answer_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an ``evidence`` table that can be shown in the informant's words: cues
+    that added to a score (not negatives), found in the answer (a question's cues have no
+    position in the transcript: start -1)."""
+    return evidence[(evidence["weight"] > 0) & (evidence["start"] >= 0)]

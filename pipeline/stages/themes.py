@@ -70,7 +70,6 @@ from pipeline.types import Codebook
 
 log = logging.getLogger(__name__)
 
-METHODS = ("dictionary", "supervised", "combined")
 EVIDENCE_COLUMNS = ["passage_id", "theme", "cue", "kind", "source", "surface", "start", "end",
                     "weight"]
 CODING_COLUMNS = ["passage_id", "transcript_id", "speaker", "theme", "score", "probability",
@@ -130,7 +129,6 @@ class DictionaryCoder:
         self.threshold = threshold
         self.fallback = fallback
         self.matcher = CueMatcher(codebook, normaliser)
-        self.cues = self.matcher.cues
         self._parent = {t.id: (t.parent or t.id) for t in codebook.themes}
         self._order = {t.id: i for i, t in enumerate(codebook.themes)}
 
@@ -329,7 +327,8 @@ def codings_frame(result: DictionaryResult, passages: pd.DataFrame, *,
 
     Columns: passage_id, transcript_id, speaker, theme, score (the dictionary's score, 0 when
     no cue matched), probability (a learned coder's, NaN without one), method (dictionary,
-    supervised or combined), evidence (the words that counted, as spoken, ``; ``-separated;
+    supervised or combined; model or dictionary+model from :func:`pipeline.stages.prior.decide`),
+    evidence (the words that counted, as spoken, ``; ``-separated;
     words of the interviewer's question are marked ``pertanyaan:``), evidence_spans (their
     ``start-end`` offsets into the transcript, in the same order; ``pertanyaan`` for words of
     the question).
@@ -439,9 +438,11 @@ def code_passages(
     most."""
     matched = coder.match(tokens, question_tokens)
     ids = list(passages["passage_id"])
-    features = list(features_from_tokens(tokens, ids))
+    use_model = model is not None and model.covers([t.id for t in coder.codebook.themes])
+    # what the trained coders read; made only when one of them will read it
+    features = list(features_from_tokens(tokens, ids)) if use_model or learned else []
     explains: dict[str, SupervisedCoder] = {}  # the coder whose probability a theme takes
-    if model is not None and model.covers([t.id for t in coder.codebook.themes]):
+    if model is not None and use_model:
         probs, dims = model.predict(features)
         probs.index, dims.index = pd.Index(ids), pd.Index(ids)
         words = tokens[tokens["kind"] == "word"].groupby("passage_id").size()
