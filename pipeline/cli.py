@@ -11,7 +11,6 @@ import click
 from pipeline import __version__
 from pipeline.cli_support import (
     StageBar,
-    UsageFailure,
     anonymise_options,
     codebook_options,
     print_summary,
@@ -22,7 +21,6 @@ from pipeline.cli_support import (
     train_options,
 )
 from pipeline.config import PREVIEW_WORDS, RunConfig
-from pipeline.resources import DEFAULT_CODEBOOK
 
 # The library is imported inside each command, so that --help and --version answer at once
 # (spaCy, scikit-learn, gensim, pandas and matplotlib take seconds to import). What the
@@ -192,13 +190,10 @@ def codebook_check(file: Path | None) -> None:
     forms or stem to nothing, and keywords shared by unrelated themes. Exits 1 when there
     is an error; warnings alone exit 0.
     """
-    from pipeline.runs.show import check_file
+    from pipeline.runs.show import check_file, codebook_to_check
 
-    if file is None:
-        file = DEFAULT_CODEBOOK
-    if not file.is_file():
-        raise UsageFailure(f"codebook not found: {file}. Check the path of the codebook "
-                            "(a .yaml file), or leave it out to check the default codebook.")
+    with reported():
+        file = codebook_to_check(file)
     problems = check_file(file)
     for p in problems:
         click.echo(f"{file}:{p.line}: {p.severity}: {p.message}")

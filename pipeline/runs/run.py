@@ -40,7 +40,7 @@ from pipeline.runs.sequence import Analysis, analyse
 from pipeline.stages.matrix import cooccurrence, theme_matrix
 from pipeline.stages.supervised import SupervisedCoder
 from pipeline.stages.themes import DictionaryResult
-from pipeline.types import INFORMANT, Codebook, Corpus, Transcript
+from pipeline.types import INFORMANT, Codebook, Corpus, SpeakerMap, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,8 @@ def run(
     # Fail on a bad path or codebook before anything is written.
     files, found_warnings = (find_files([Path(p) for p in inputs]) if corpus is None
                              else ([], []))
-    if corpus is None:
-        read_speakers(config.speakers)  # a bad speakers file fails before anything is written
+    # a bad speakers file fails before anything is written
+    speakers = read_speakers(config.speakers) if corpus is None else None
     codebook = read_codebook(config.codebook)
     coded = (read_coded(config.train, text_column=config.train_text_column,
                         code_column=config.train_code_column,
@@ -158,7 +158,7 @@ def run(
     with rundir.creating(out, force=force, private=config.anonymise) as work, \
             one_thread_numerics():
         analysis = _run_stages(corpus if corpus is not None else files, found_warnings, work,
-                               config, codebook, coded, result, lang, stages)
+                               config, codebook, coded, result, lang, stages, speakers)
         if analysis.anonymised is not None and result.key is not None:  # anon
             rundir.write_key(result.key, key_bytes(result.key, analysis.anonymised.key,
                                                    run=out))
@@ -168,7 +168,8 @@ def run(
 
 def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: list[str],
                 work: Path, config: RunConfig, codebook: Codebook, coded: pd.DataFrame | None,
-                result: RunResult, lang: str, stages: Stages) -> Analysis:
+                result: RunResult, lang: str, stages: Stages,
+                speakers: SpeakerMap | None) -> Analysis:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with ExitStack() as later:
         workbook = []
@@ -187,7 +188,7 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
             workbook.append(later.enter_context(begin_workbook(work)))
 
         analysis = analyse(source, config, codebook, found_warnings=found_warnings,
-                           coded=coded, stage=stages, after_coding=write)
+                           coded=coded, stage=stages, after_coding=write, speakers=speakers)
         topics_info = _topics_entry(analysis, config, work, result, stages)
         passages, tokens, codings = analysis.passages, analysis.tokens, analysis.codings
         informants = {(t.transcript_id, t.who) for t in analysis.corpus.turns
@@ -229,7 +230,7 @@ def _run_stages(source: Sequence[tuple[Path, str]] | Corpus, found_warnings: lis
             "packages": versions(),
             "inputs": input_records(analysis.corpus.transcripts),
             "speakers": [{"path": str(p), "sha256": hashlib.sha256(Path(p).read_bytes())
-                          .hexdigest()} for p in config.speakers if Path(p).is_file()],
+                          .hexdigest()} for p in config.speakers],
             "skipped": result.skipped,
             "warnings": result.warnings,
             "counts": result.counts,

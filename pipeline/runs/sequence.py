@@ -43,7 +43,7 @@ from pipeline.stages.topics import (
     fit_topics,
     theme_seeds,
 )
-from pipeline.types import Codebook, Corpus, Passage, Transcript, Turn
+from pipeline.types import Codebook, Corpus, Passage, SpeakerMap, Transcript, Turn
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """``stage(name)``: a context around each stage (the caller times it and shows progress)."""
@@ -103,12 +103,14 @@ def analyse(
     fitted: Fitted | None = None,
     stage: Stage = untimed,
     after_coding: Callable[[Analysis], None] | None = None,
+    speakers: SpeakerMap | None = None,
 ) -> Analysis:
     """Run every stage on ``source`` (the ``(path, shown name)`` pairs
     :func:`~pipeline.readers.ingest.find_files` found, or a corpus already read).
 
     Without ``fitted``, fits: trains the supervised coder on ``coded`` (a CODED table, when
     given) and fits a topic model as ``config`` says. With ``fitted``, applies its models.
+    ``speakers``: the speakers files already read (else they are read from ``config``).
     ``warnings`` collects what a researcher should know, in stage order.
     """
     files = [] if isinstance(source, Corpus) else list(source)
@@ -119,7 +121,8 @@ def analyse(
             corpus = read_files(files, found_warnings,
                                 interviewer_labels=config.interviewer_labels,
                                 limits=config.limits,  # hostile: limits
-                                speakers=read_speakers(config.speakers))
+                                speakers=(speakers if speakers is not None
+                                          else read_speakers(config.speakers)))
     lexicon = load_lexicon(config.models_dir)
     normaliser = Normaliser.shared(lexicon)
     anonymised = None

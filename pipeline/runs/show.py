@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.errors import RunDirectoryError, UsageError
 from pipeline.readers.codebook import Problem, check_codebook
-from pipeline.resources import load_lexicon
+from pipeline.resources import DEFAULT_CODEBOOK, load_lexicon
 from pipeline.runs import rundir
 from pipeline.types import Codebook
 
@@ -150,6 +150,15 @@ def read_topics(run_dir: Path) -> dict[str, pd.DataFrame]:
                                 "'tematik run' again.")
     names = [*info.get("tables", []), "passages", "transcripts"]
     return {name: rundir.read_table(run_dir, name) for name in names}
+
+
+def codebook_to_check(path: Path | None) -> Path:
+    """The codebook ``tematik codebook check`` checks: ``path``, or the default codebook."""
+    path = DEFAULT_CODEBOOK if path is None else Path(path)
+    if not path.is_file():
+        raise UsageError(f"codebook not found: {path}", fix="Check the path of the codebook "
+                         "(a .yaml file), or leave it out to check the default codebook.")
+    return path
 
 
 def check_file(path: Path) -> list[Problem]:
