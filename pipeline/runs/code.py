@@ -103,8 +103,7 @@ def code_file(
                        threshold=threshold, fallback=fallback, coded=coded,
                        random_state=random_state, source=path.stem,
                        informant_model=informant_model)
-    rundir.write_output(out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
-                        make_folder=True)
+    rundir.write_output(out, rundir.csv_bytes(table), make_folder=True)
     return CodeResult(out, len(kept), int(table["id"].nunique()), table, warnings)
 
 

@@ -69,8 +69,13 @@ def write_csv(folder: Path, name: str, frame: pd.DataFrame) -> None:
     atomic_write(folder / f"{name}.csv", csv_writer(frame))
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV in UTF-8 with BOM and ``\\n`` line ends (Excel reads it right)."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def csv_writer(frame: pd.DataFrame) -> Callable[[Path], object]:
-    return lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return lambda p: Path(p).write_bytes(csv_bytes(frame))
 
 
 def write_json(path: Path, data: object) -> None:
