@@ -34,7 +34,7 @@ JOB_TITLES = frozenset("""
 """Job titles and offices: who is talked about, not what is said of them (a codebook keyword
 among these is a warning of ``tematik codebook check``)."""
 # After a title these are roles or places, not names: "Pak Kabag", "Bu Lurah", "Ibu Kota".
-ROLE_WORDS = (JOB_TITLES - {"kapuskesmas"}) | frozenset("""
+ROLE_WORDS = JOB_TITLES | frozenset("""
     admin ajudan anggota asisten asn atasan auditor ayah badan bagian balai bank bendahara
     bidan bidang biro bos boss bunda cv dandim danramil desa dinas direktorat dokter dosen
     driver dukuh guru hajah haji hajjah honorer informan inspektorat inspektur instansi
