@@ -93,20 +93,29 @@ SCALINGS = ("none", "nb", "auto")
 two in cross-validation on the training passages)."""
 
 
+def _scores(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts (0 where undefined)."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, (2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+
+
+def _counts(rows: Sequence[Mapping[str, Any]]) -> tuple[int, int, int]:
+    """The out-of-fold tp, fp, fn of :meth:`SupervisedCoder._tune` reports, summed."""
+    tp, fp, fn = (sum(int(r[k]) for r in rows) for k in ("_tp", "_fp", "_fn"))
+    return tp, fp, fn
+
+
 def _micro_f1(rows: Sequence[Mapping[str, Any]]) -> float:
     """Micro-F1 of :meth:`SupervisedCoder._tune` reports' out-of-fold counts."""
-    tp, fp, fn = (sum(int(r[k]) for r in rows) for k in ("_tp", "_fp", "_fn"))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return _scores(*_counts(rows))[2]
 
 
 def _prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int, int, int]:
     tp = int((pred & truth).sum())
     fp = int((pred & ~truth).sum())
     fn = int((~pred & truth).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return precision, recall, f1, tp, fp, fn
+    return (*_scores(tp, fp, fn), tp, fp, fn)
 
 
 class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
@@ -275,10 +284,8 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
 
     def _report(self, rows: list[dict[str, Any]], all_themes: list[str],
                 Y: np.ndarray) -> pd.DataFrame:
-        tp, fp, fn = (sum(r[k] for r in rows) for k in ("_tp", "_fp", "_fn"))
-        micro = {"theme": "micro", "precision": tp / (tp + fp) if tp + fp else 0.0,
-                 "recall": tp / (tp + fn) if tp + fn else 0.0,
-                 "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0,
+        precision, recall, f1 = _scores(*_counts(rows))
+        micro = {"theme": "micro", "precision": precision, "recall": recall, "f1": f1,
                  "support": sum(r["support"] for r in rows), "threshold": float("nan"),
                  "status": f"{len(rows)} trained themes"
                  + ("; features scaled by naive-Bayes ratios" if self.scaling_ == "nb" else "")}
