@@ -22,7 +22,6 @@ from pipeline.report.data import (
     number,
     passage_people,
     percent,
-    shown_count,
     theme_names,
     theme_prevalence,
 )
@@ -34,6 +33,7 @@ from pipeline.report.markup import (
     evidence_quote,
     marked,
     parse_spans,
+    shown_note,
     table,
 )
 
@@ -156,7 +156,7 @@ def _matrix(run: RunTables, t: Mapping[str, str], lang: str, names: Mapping[str,
     parts = -(-len(keys) // MATRIX_COLUMNS) if keys else 1
     size = -(-len(keys) // parts) if keys else 0
     groups = [keys[i:i + size] for i in range(0, len(keys), size)] if keys else [[]]
-    out = [_shown_note(t, len(everyone))]
+    out = [shown_note(t, len(everyone))]
     for n, group in enumerate(groups, start=1):
         heads = []
         for k in group:
@@ -200,14 +200,6 @@ def _cell_quote(passages: pd.DataFrame, spans: Mapping[tuple[str, str], list[tup
         return esc(fallback)
     p = passages.loc[pid]
     return evidence_quote(str(p["text"]), as_int(p["start"]), spans.get((pid, theme), []))
-
-
-def _shown_note(t: Mapping[str, str], total: int) -> str:
-    """Says so when the matrix or a heatmap of ``total`` informants shows only some."""
-    shown = shown_count(total)
-    if shown == total:
-        return ""
-    return f"<p class=\"note\">{esc(t['shown_informants'].format(shown=shown, total=total))}</p>"
 
 
 def question_words(evidence: object) -> list[str]:

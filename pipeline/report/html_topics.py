@@ -11,11 +11,10 @@ from pipeline.report.data import (
     number,
     passage_people,
     percent,
-    shown_count,
     theme_names,
 )
 from pipeline.report.figures import Chart
-from pipeline.report.markup import Html, chart_figure, esc, table, words
+from pipeline.report.markup import Html, chart_figure, esc, shown_note, table, words
 from pipeline.report.wording import k_reason
 
 
@@ -40,10 +39,7 @@ def topics_section(run: RunTables, t: Mapping[str, str], lang: str,
     if "topic_prevalence" in charts:
         groups = run.table("topic_prevalence")
         grouped = len(groups.loc[groups["by"] == "informant", "group"].unique())
-        shown = shown_count(grouped)
-        note = (f"<p class=\"note\">{esc(t['shown_informants'].format(shown=shown, total=grouped))}"
-                "</p>" if shown < grouped else "")
-        parts += [f"<h3>{esc(t['topic_by_informant'])}</h3>", note,
+        parts += [f"<h3>{esc(t['topic_by_informant'])}</h3>", shown_note(t, grouped),
                   chart_figure(charts, "topic_prevalence", t)]
     parts.append(f"<h3>{esc(t['representative'])}</h3>")
     passages = run.table("passages").set_index("passage_id")

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from pipeline.config import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
+from pipeline.report.data import shown_count
 from pipeline.report.figures import LEGEND_KEYS, NAMES, Chart
 from pipeline.stages.quotes import quote_bounds
 
@@ -285,3 +286,11 @@ def evidence_quote(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
 def words(text: object, n: int = QUOTE_WORDS) -> str:
     words = str(text).split()
     return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def shown_note(t: Mapping[str, str], total: int) -> str:
+    """Says so when the matrix or a heatmap of ``total`` informants shows only some."""
+    shown = shown_count(total)
+    if shown == total:
+        return ""
+    return f"<p class=\"note\">{esc(t['shown_informants'].format(shown=shown, total=total))}</p>"
