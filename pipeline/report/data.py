@@ -179,6 +179,19 @@ def informant_passages(matrix: pd.DataFrame) -> dict[tuple[str, str], int]:
         first["transcript_id"], first["display"], first["informant_passages"], strict=True)}
 
 
+def run_threshold(manifest: Mapping[str, object]) -> float | None:
+    """The coding threshold a run's manifest records (None when it records none)."""
+    config = manifest.get("config")
+    raw = config.get("threshold") if isinstance(config, Mapping) else None
+    return float(raw) if isinstance(raw, int | float) else None
+
+
+def report_lang(manifest: Mapping[str, object]) -> str:
+    """The language the run's report was last written in (``id`` before any)."""
+    report = manifest.get("report")
+    return str(report.get("lang", "id")) if isinstance(report, Mapping) else "id"
+
+
 def shown_count(total: int) -> int:
     """How many of ``total`` informants the matrix and the heatmaps show."""
     return min(total, MAX_SHOWN)
@@ -396,9 +409,7 @@ def coding_method(run: RunTables) -> Method:
     book = m.get("codebook")
     codebook = (f"{book.get('name', '')} {book.get('version', '')}".strip()
                 if isinstance(book, Mapping) else "")
-    config = m.get("config")
-    raw = config.get("threshold") if isinstance(config, Mapping) else None
-    threshold = float(raw) if isinstance(raw, int | float) else None
+    threshold = run_threshold(m)
     trained = m.get("supervised")
     if isinstance(trained, Mapping) and trained.get("train"):
         n = trained.get("passages")

@@ -26,6 +26,7 @@ from pipeline.readers.manual import (
     read_mapping,
 )
 from pipeline.readers.sheets import SHEET_SUFFIXES, read_user_sheet
+from pipeline.report.data import report_lang
 from pipeline.resources import load_lexicon
 from pipeline.runs import rundir
 from pipeline.runs.reportfiles import write_report
@@ -163,9 +164,8 @@ def compare_run(
         "unlocated": len(manual.unlocated), "unmapped_codes": unmapped,
         "tables": sorted(outputs),
     }
-    previous = manifest.get("report")
-    report_lang = str(previous.get("lang", "id")) if isinstance(previous, dict) else "id"
-    manifest["report"] = write_report(run_dir, manifest, lang=report_lang, reuse_figures=True,
+    manifest["report"] = write_report(run_dir, manifest, lang=report_lang(manifest),
+                                      reuse_figures=True,
                                       codebook=codebook)
     written += [run_dir / "report.html", run_dir / "workbook.xlsx"]
     rundir.write_manifest(run_dir, manifest)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipeline.errors import UsageError
 from pipeline.readers.qdpx_tables import iso_datetime, project_from_tables
+from pipeline.report.data import report_lang, run_threshold
 from pipeline.report.qdpx_write import coding_note, qdc_bytes, qdpx_bytes
 from pipeline.runs import rundir
 from pipeline.runs.reportfiles import write_report
@@ -50,11 +51,7 @@ def export_run(run_dir: Path, *, qdpx: Path | None = None, qdc: Path | None = No
     codebook = rundir.run_codebook(run_dir)
     transcripts = rundir.read_table(run_dir, "transcripts")
     passages = rundir.read_table(run_dir, "passages")
-    report = manifest.get("report")
-    lang = str(report.get("lang", "id")) if isinstance(report, dict) else "id"
-    config = manifest.get("config")
-    raw = config.get("threshold") if isinstance(config, dict) else None
-    threshold = float(raw) if isinstance(raw, int | float) else None
+    lang, threshold = report_lang(manifest), run_threshold(manifest)
     codings = rundir.read_table(run_dir, "codings").assign(user="tematik")
     codings["note"] = [coding_note(e, s, m, p, threshold=threshold, lang=lang) for e, s, m, p
                        in zip(codings["evidence"], codings["score"], codings["method"],
