@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,12 +141,12 @@ def _read(path: Path) -> tuple[Codebook, list[Problem]]:
             definition_en=str(data.get("definition_en") or ""),
             include=str(data.get("include") or ""),
             exclude=str(data.get("exclude") or ""),
-            keywords=tuple(k.strip().lower() for k in _strings(data.get("keywords"))),
-            phrases=tuple(" ".join(p.lower().split()) for p in _strings(data.get("phrases"))),
-            exact=tuple(k.strip().lower() for k in _strings(data.get("exact"))),
-            support=tuple(" ".join(p.lower().split()) for p in _strings(data.get("support"))),
+            keywords=_words(_strings(data.get("keywords"))),
+            phrases=_phrases(_strings(data.get("phrases"))),
+            exact=_words(_strings(data.get("exact"))),
+            support=_phrases(_strings(data.get("support"))),
             weights={str(k).lower(): float(v) for k, v in weights.items()},
-            negative=tuple(" ".join(n.lower().split()) for n in _strings(data.get("negative"))),
+            negative=_phrases(_strings(data.get("negative"))),
             examples=_strings(data.get("examples")),
             line=line,
         ))
@@ -155,8 +155,18 @@ def _read(path: Path) -> tuple[Codebook, list[Problem]]:
     description = _plain(top["description"][0]) if "description" in top else ""
     idioms = _strings(_plain(top["idioms"][0])) if "idioms" in top else ()
     book = Codebook(str(name), str(version), tuple(themes), digest, str(description or ""),
-                    tuple(" ".join(i.lower().split()) for i in idioms))
+                    _phrases(idioms))
     return book, problems
+
+
+def _phrases(values: Sequence[str]) -> tuple[str, ...]:
+    """Cues of one or more words, lowercased, spaces squeezed."""
+    return tuple(" ".join(v.lower().split()) for v in values)
+
+
+def _words(values: Sequence[str]) -> tuple[str, ...]:
+    """One-word cues, lowercased and stripped."""
+    return tuple(v.strip().lower() for v in values)
 
 
 def load_codebook(path: Path = DEFAULT_CODEBOOK) -> Codebook:

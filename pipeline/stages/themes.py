@@ -130,10 +130,15 @@ class DictionaryCoder:
         self.fallback = fallback
         self.matcher = CueMatcher(codebook, normaliser)
         self._parent = {t.id: (t.parent or t.id) for t in codebook.themes}
+        # per match row on the hot path: the parent chain is walked once per theme here
+        self._group = {t.id: self._top(t.id) for t in codebook.themes}
         self._order = {t.id: i for i, t in enumerate(codebook.themes)}
 
     def group(self, theme: str) -> str:
         """The top-level theme ``theme`` belongs to."""
+        return self._group.get(theme, theme)
+
+    def _top(self, theme: str) -> str:
         seen = {theme}
         while self._parent.get(theme, theme) != theme:
             theme = self._parent[theme]
