@@ -241,6 +241,16 @@ def _left_out(informants: pd.DataFrame, kept: Sequence[str]) -> tuple[str, ...]:
                  if t not in compared)
 
 
+def _touched_transcripts(scope: Scope, informants: pd.DataFrame, segments: pd.DataFrame,
+                         coders: Sequence[str]) -> set[str]:
+    """The transcripts (of ``informants``' passages) some of ``coders`` judged under a
+    ``touched`` scope."""
+    frame = informants[["passage_id", "transcript_id"]].astype(str)
+    frame = frame.assign(unit=frame["transcript_id"])
+    return {u for units in (_judged_units(scope, frame, segments, coders) or {}).values()
+            for u in units}
+
+
 def _judged_units(scope: Scope, frame: pd.DataFrame, segments: pd.DataFrame,
                   coders: Sequence[str]) -> dict[str, list[str]] | None:
     """Coder -> the units (``frame["unit"]``) they judged under ``scope``; None when every
@@ -267,10 +277,8 @@ def _character_comparison(informants: pd.DataFrame, auto: pd.DataFrame,
     """Character-level agreement (NVivo's) on the transcripts in the reference's scope."""
     kept = dict(lengths)
     if scope.kind == "touched":
-        transcripts = informants[["passage_id", "transcript_id"]].astype(str)
-        frame = transcripts.assign(unit=transcripts["transcript_id"])
-        units = (_judged_units(scope, frame, segments, [reference]) or {}).get(reference, [])
-        kept = {t: n for t, n in lengths.items() if t in set(units)}
+        touched = _touched_transcripts(scope, informants, segments, [reference])
+        kept = {t: n for t, n in lengths.items() if t in touched}
     auto_spans = auto.merge(informants[["passage_id", "transcript_id", "start", "end"]],
                             on="passage_id", suffixes=("_c", ""))
     spans = pd.concat([
@@ -383,11 +391,8 @@ def learning_curve(
     scope = scope or Scope()
     informants = passages[passages["role"] == "informant"]
     if scope.kind == "touched":
-        frame = informants[["passage_id", "transcript_id"]].astype(str)
-        frame = frame.assign(unit=frame["transcript_id"])
-        coders = list(dict.fromkeys(segments["coder"]))
-        touched = {u for units in (_judged_units(scope, frame, segments, coders) or {}).values()
-                   for u in units}
+        touched = _touched_transcripts(scope, informants, segments,
+                                       list(dict.fromkeys(segments["coder"])))
         informants = informants[informants["transcript_id"].astype(str).isin(touched)]
     informants = informants.reset_index(drop=True)
     examples = training_examples(informants, segments, texts)
