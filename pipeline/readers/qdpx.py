@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-import numpy as np
-
 from pipeline import __version__
 from pipeline.errors import InputFileError
 from pipeline.readers.archive import (
@@ -38,7 +36,13 @@ from pipeline.readers.archive import (
     open_archive,
     parse_xml,
 )
-from pipeline.readers.qdpx_positions import Selection, choose_reading, offset_table
+from pipeline.readers.qdpx_positions import (
+    Selection,
+    choose_reading,
+    natural_reading,
+    offset_table,
+    to_chars,
+)
 
 log = logging.getLogger(__name__)
 
@@ -370,8 +374,7 @@ class _Reader:
         selections = [self.selection(s, known_codes) for s in _children(el, "PlainTextSelection")]
         utf16, newline = choose_reading(raw, selections, self.origin)
         text, units = offset_table(raw, utf16=utf16, newline_width=newline)
-        if (utf16, newline) != (False, 2 if "\r\n" in raw else 1) and not self.origin.startswith(
-                "tematik"):
+        if (utf16, newline) != natural_reading(raw) and not self.origin.startswith("tematik"):
             how = ("UTF-16 units" if utf16 else "characters") + (
                 ", line ends as two" if newline == 2 else ", line ends as one")
             self.warn(f"source '{name}': positions read as {how}, as its program counts them")
@@ -383,8 +386,7 @@ class _Reader:
                 self.warn(f"source '{name}': selection {sel.start}-{sel.end} lies outside "
                           f"its text ({int(units[-1])} positions); skipped")
                 continue
-            start = int(np.searchsorted(units, sel.start, side="right")) - 1
-            end = int(np.searchsorted(units, sel.end, side="left"))
+            start, end = to_chars(units, sel.start, sel.end)
             codings.extend(Coding(guid, start, end, code, user) for code, user in sel.codings)
         source = Source(guid, name, text, _text(el, "Description"),
                         _variable_values(el, variables), entry)

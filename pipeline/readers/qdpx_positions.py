@@ -62,7 +62,7 @@ def choose_reading(raw: str, selections: Sequence[Selection],
     selected text there) matching the text +3; a start or end that does not cut a word +1
     each. The program's known habit, then the file as stored, win ties.
     """
-    natural = (False, 2 if "\r\n" in raw else 1)
+    natural = natural_reading(raw)
     if origin.startswith("tematik"):
         return ("positions=utf-16" in origin, 1)
     utf16s = (False, True) if any(ord(c) > 0xFFFF for c in raw) else (False,)
@@ -86,11 +86,22 @@ def choose_reading(raw: str, selections: Sequence[Selection],
     return best
 
 
+def natural_reading(raw: str) -> tuple[bool, int]:
+    """The reading of ``raw`` as stored: characters, and a line end as the characters it has."""
+    return (False, 2 if "\r\n" in raw else 1)
+
+
+def to_chars(units: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """A selection's ``start``-``end`` in a reading's positions (``units``, from
+    :func:`offset_table`) as character offsets into its text."""
+    return (int(np.searchsorted(units, start, side="right")) - 1,
+            int(np.searchsorted(units, end, side="left")))
+
+
 def _score(text: str, units: np.ndarray, sel: Selection) -> int:
     if not 0 <= sel.start <= sel.end <= int(units[-1]):
         return -5
-    s = int(np.searchsorted(units, sel.start, side="right")) - 1
-    e = int(np.searchsorted(units, sel.end, side="left"))
+    s, e = to_chars(units, sel.start, sel.end)
     score = 0
     name = " ".join(sel.name.rstrip(".… ").split())
     if name and " ".join(text[s : e].split()).startswith(name):
