@@ -113,6 +113,14 @@ def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0
     return InformantModel(themes, dimensions, dict(trained_on or {}), len(quotes))
 
 
+def evident_child(members: Mapping[str, float], group: str) -> str | None:
+    """Of a group's ``members`` (theme -> score), the sub-theme with the most evidence (ties:
+    the first id) when its score reaches ``DIMENSION_MIN``; else None."""
+    children = sorted(((s, t) for t, s in members.items() if t != group),
+                      key=lambda x: (-x[0], x[1]))
+    return children[0][1] if children and children[0][0] >= DIMENSION_MIN else None
+
+
 def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
            dimensions: pd.DataFrame, group: Callable[[str], str]) -> pd.DataFrame:
     """The dictionary's decisions (``decided``: passage_id, theme, score) with the model's.
@@ -153,10 +161,7 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
                  or p >= MODEL_SURE]
         for p, g in found[:max(0, MAX_THEMES - len(groups))]:
             own = {t: s for t, s in member_scores.get(pid, {}).items() if group(t) == g}
-            children = sorted(((s, t) for t, s in own.items() if t != g),
-                              key=lambda x: (-x[0], x[1]))
-            theme = (children[0][1] if children and children[0][0] >= DIMENSION_MIN
-                     else _dimension(g, pid, dimensions))
+            theme = evident_child(own, g) or _dimension(g, pid, dimensions)
             rows.append((pid, theme, round(sum(own.values()), 4), round(p, 4), "model"))
     for pid, coded in by_passage.items():  # passages the model did not see
         rows.extend((pid, t, s, float("nan"), "dictionary") for t, s in coded)

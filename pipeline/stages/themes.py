@@ -44,7 +44,6 @@ import pandas as pd
 from pipeline.config import (
     DAMPING,
     DEFAULT_THRESHOLD,
-    DIMENSION_MIN,
     MAX_REPEATS,
     MAX_THEMES,
     MODEL_MIN_WORDS,
@@ -64,7 +63,7 @@ from pipeline.stages.coders import LearnedCoder
 from pipeline.stages.cues import CueMatcher
 from pipeline.stages.features import features_from_tokens
 from pipeline.stages.normalise import Normaliser
-from pipeline.stages.prior import InformantModel, decide
+from pipeline.stages.prior import InformantModel, decide, evident_child
 from pipeline.stages.supervised import SupervisedCoder, indicative_words
 from pipeline.types import Codebook
 
@@ -272,11 +271,11 @@ def _group_score(members: Mapping[str, float], group: str) -> float:
 
 def _member(members: Mapping[str, float], group: str) -> str:
     """The sub-theme with the most evidence when it is evident, else the group itself."""
-    children = sorted(((s, t) for t, s in members.items() if t != group),
-                      key=lambda x: (-x[0], x[1]))
-    if children and children[0][0] >= DIMENSION_MIN:
-        return children[0][1]
-    return group if group in members or not children else children[0][1]
+    evident = evident_child(members, group)
+    if evident is not None or group in members:
+        return evident or group
+    # coded through sub-themes alone, none evident: the strongest of them
+    return min(((-s, t) for t, s in members.items() if t != group), default=(0.0, group))[1]
 
 
 def _without(members: Mapping[str, float], rows: Sequence[_Match],
