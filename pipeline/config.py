@@ -68,15 +68,19 @@ DIMENSION_MIN = 1.0
 the parent theme (``kinerja`` when no dimension of performance is evident)."""
 MODEL_CUT = 0.5
 MODEL_DIMENSION_CUT = 0.4
+DIMENSION_DICTIONARY_WEIGHT = 0.5
 MODEL_SECOND_CUT = 0.6
 MODEL_SURE = 0.8
 MODEL_MIN_WORDS = 4
 """The informant-speech model (:mod:`pipeline.stages.prior`) codes a top-level theme at
 probability MODEL_CUT; a second theme beside one already coded only at MODEL_SECOND_CUT when
 the passage has some words of the codebook's for it too, or at MODEL_SURE without (most
-passages carry one theme); it names a dimension of performance at
-MODEL_DIMENSION_CUT. It says nothing of a passage with fewer than MODEL_MIN_WORDS content
-words ("Ya gitu aja sih, Mas.")."""
+passages carry one theme); it names a dimension of performance when its probability plus
+DIMENSION_DICTIONARY_WEIGHT times the dimension's share of the dictionary's evidence reaches
+MODEL_DIMENSION_CUT (on informant quotes the model alone named the right dimension more
+often than the dictionary's words: its probability is worth twice their share). It says
+nothing of a passage with fewer than MODEL_MIN_WORDS content words ("Ya gitu aja sih,
+Mas.")."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3

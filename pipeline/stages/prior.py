@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import (
+    DIMENSION_DICTIONARY_WEIGHT,
     DIMENSION_MIN,
     INFORMANT_SCALING,
     MAX_THEMES,
@@ -128,11 +129,12 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
     Per passage: a theme group the dictionary coded stays (method ``dictionary+model`` when
     the model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``); a group only
     the model finds is added (method ``model``) while the passage has fewer than
-    :data:`MAX_THEMES` groups, most probable first. A group is coded as its sub-theme with
-    the most dictionary evidence (:data:`DIMENSION_MIN`), else, for performance, the
-    dimension the model names with probability :data:`MODEL_DIMENSION_CUT`, else the group
-    itself. ``themes``/``dimensions``: the model's probabilities, indexed by passage_id.
-    Columns: passage_id, theme, score, probability, method."""
+    :data:`MAX_THEMES` groups, most probable first. Performance is coded as the dimension
+    :func:`dimension` names (the model's probability and the dictionary's evidence together),
+    else as ``kinerja`` itself; another group as its sub-theme with the most dictionary
+    evidence (:data:`DIMENSION_MIN`), else as the group. ``themes``/``dimensions``: the
+    model's probabilities, indexed by passage_id. Columns: passage_id, theme, score,
+    probability, method."""
     by_passage: dict[str, list[tuple[str, float]]] = {}
     for pid, theme, score in zip(decided["passage_id"], decided["theme"], decided["score"],
                                  strict=True):
@@ -147,11 +149,15 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
         probs = themes.loc[pid]
         coded = by_passage.pop(pid, [])
         groups = {group(t) for t, _ in coded}
+        own_scores = member_scores.get(pid, {})
         for theme, score in coded:
             p = float(probs.get(group(theme), float("nan")))
-            theme = _dimension(theme, pid, dimensions)
-            rows.append((pid, theme, score, round(p, 4) if p == p else p,
-                         "dictionary+model" if p >= MODEL_CUT else "dictionary"))
+            named = dimension(own_scores, _row(dimensions, pid)) \
+                if group(theme) == PERFORMANCE else None
+            # the model naming another dimension than the dictionary's words is its share too
+            both = p >= MODEL_CUT or (named is not None and named != theme)
+            rows.append((pid, named or theme, score, round(p, 4) if p == p else p,
+                         "dictionary+model" if both else "dictionary"))
         found = sorted(((float(p), str(g)) for g, p in probs.items()
                         if p >= MODEL_CUT and g not in groups), reverse=True)
         evident = {group(t) for t in member_scores.get(pid, {})}
@@ -160,8 +166,9 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
                  if not (groups or n) or (p >= MODEL_SECOND_CUT and g in evident)
                  or p >= MODEL_SURE]
         for p, g in found[:max(0, MAX_THEMES - len(groups))]:
-            own = {t: s for t, s in member_scores.get(pid, {}).items() if group(t) == g}
-            theme = evident_child(own, g) or _dimension(g, pid, dimensions)
+            own = {t: s for t, s in own_scores.items() if group(t) == g}
+            theme = (dimension(own, _row(dimensions, pid)) if g == PERFORMANCE
+                     else evident_child(own, g)) or g
             rows.append((pid, theme, round(sum(own.values()), 4), round(p, 4), "model"))
     for pid, coded in by_passage.items():  # passages the model did not see
         rows.extend((pid, t, s, float("nan"), "dictionary") for t, s in coded)
@@ -172,14 +179,28 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
     return frame
 
 
-def _dimension(theme: str, pid: str, dimensions: pd.DataFrame) -> str:
-    """``kinerja`` as the dimension the model names confidently; any other theme as is."""
-    if theme != PERFORMANCE or pid not in dimensions.index or not len(dimensions.columns):
-        return theme
-    values = dimensions.loc[pid].to_numpy(dtype=float)
-    row = {str(k): float(v) for k, v in zip(dimensions.columns, values, strict=True)}
-    best = max(sorted(row), key=lambda k: row[k])
-    return best if row[best] >= MODEL_DIMENSION_CUT else theme
+def dimension(scores: Mapping[str, float], probabilities: Mapping[str, float]) -> str | None:
+    """The dimension of performance a passage shows: the one with the highest model
+    probability plus :data:`DIMENSION_DICTIONARY_WEIGHT` times its share of the dictionary's
+    evidence for dimensions (``scores``: theme -> score; the share of a total under 1 is
+    taken of 1), when that reaches :data:`MODEL_DIMENSION_CUT`; else None (``kinerja``).
+
+    The model learned from how informants speak of each dimension; the dictionary's words
+    break its near-ties and name the dimension the model does not know."""
+    dims = {t: s for t, s in scores.items() if t.startswith(PERFORMANCE + ".") and s > 0}
+    total = max(sum(dims.values()), 1.0)
+    combined = {t: probabilities.get(t, 0.0) + DIMENSION_DICTIONARY_WEIGHT * dims.get(t, 0.0)
+                / total for t in sorted(set(dims) | set(probabilities))}
+    best = max(combined, key=lambda t: combined[t], default=None)
+    return best if best is not None and combined[best] >= MODEL_DIMENSION_CUT else None
+
+
+def _row(frame: pd.DataFrame, pid: str) -> dict[str, float]:
+    """A passage's probabilities (theme -> probability), empty when the model did not see it."""
+    if pid not in frame.index or not len(frame.columns):
+        return {}
+    values = frame.loc[pid].to_numpy(dtype=float)
+    return {str(k): float(v) for k, v in zip(frame.columns, values, strict=True)}
 
 
 def model_bytes(model: InformantModel) -> bytes:

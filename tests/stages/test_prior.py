@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.readers.codebook import load_codebook
 from pipeline.resources import MODELS_DIR
 from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.prior import load_model, model_bytes, read_model, train
+from pipeline.stages.prior import dimension, load_model, model_bytes, read_model, train
 from pipeline.stages.segment import passages_frame, text_passage
 from pipeline.stages.themes import DictionaryCoder, code_passages
 from tests.conftest import ROOT, write
@@ -82,3 +82,26 @@ def test_the_shipped_model_is_the_one_its_quotes_give() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_informant_model.py"),
                            "--check"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_the_dimension_weighs_the_model_against_the_dictionarys_words() -> None:
+    model = {"kinerja.kualitas_pelayanan": 0.82, "kinerja.responsivitas": 0.15,
+             "kinerja.akuntabilitas": 0.03}
+    # one word of waiting ("antre") in a complaint about favouritism: the model's dimension
+    assert dimension({"kinerja.responsivitas": 1.5}, model) == "kinerja.kualitas_pelayanan"
+    # where the model is unsure, the dictionary's words decide
+    unsure = {"kinerja.kualitas_pelayanan": 0.3, "kinerja.responsivitas": 0.25}
+    assert dimension({"kinerja.responsivitas": 2.0}, unsure) == "kinerja.responsivitas"
+    assert dimension({"kinerja.akuntabilitas": 2.0}, {}) == "kinerja.akuntabilitas"
+    # neither evident: performance itself
+    assert dimension({"kinerja.akuntabilitas": 0.3}, unsure) is None
+    assert dimension({"kinerja": 2.0, "kepemimpinan": 3.0}, {}) is None
+
+
+def test_a_complaint_of_favouritism_is_service_quality_not_waiting(
+        normaliser: Normaliser) -> None:
+    codings = code(["Saya udah antre dari jam tujuh, Mbak, eh yang baru dateng malah "
+                    "dipanggil duluan karena kenal sama petugasnya. Kan nggak adil gitu."],
+                   normaliser)
+    coded = codings.set_index("theme")
+    assert list(coded.index) == ["kinerja.kualitas_pelayanan"]
