@@ -27,6 +27,7 @@ from pipeline.report.labels import LABELS as LABELS
 from pipeline.report.labels import LANGS as LANGS
 from pipeline.report.labels import Lang as Lang
 from pipeline.report.labels import labels as labels
+from pipeline.stages.persons import person_role
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
@@ -150,15 +151,22 @@ def informants(run: RunTables) -> pd.DataFrame:
     shared = grouped.groupby("display")["transcript_id"].transform("nunique")
     grouped["informant"] = [f"{s} ({t})" if n > 1 else str(s) for s, t, n in zip(
         grouped["display"], grouped["transcript_id"], shared, strict=True)]
-    roles: dict[str, str] = {}
+    header: dict[str, tuple[str, str]] = {}  # transcript -> (its informants, their roles)
     if run.has("transcripts") and "role" in run.table("transcripts"):
         t = run.table("transcripts")
-        roles = {str(i): ("" if pd.isna(r) else str(r))
-                 for i, r in zip(t["transcript_id"], t["role"], strict=True)}
-    grouped["role"] = [roles.get(str(t), "") for t in grouped["transcript_id"]]
+        names = t["informant"] if "informant" in t else pd.Series("", index=t.index)
+        header = {str(i): (_text(n), _text(r))
+                  for i, n, r in zip(t["transcript_id"], names, t["role"], strict=True)}
+    grouped["role"] = [person_role(*header.get(str(t), ("", "")), str(d))
+                       for t, d in zip(grouped["transcript_id"], grouped["display"], strict=True)]
     grouped["passages"] = grouped["passages"].astype(int)
     grouped["words"] = grouped["words"].astype(int)
     return grouped[columns].astype({"transcript_id": str, "display": str})
+
+
+def _text(value: object) -> str:
+    """A table cell as text ("" for a missing value)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def passage_people(run: RunTables) -> dict[str, str]:

@@ -73,6 +73,18 @@ def _header_names(value: str) -> list[tuple[str, str]]:
     return [(n, t) for n, t in out if n]
 
 
+def person_role(informants: str, roles: str, display: str) -> str:
+    """The position of the informant shown as ``display``, from a header that names several
+    (``Nama Informan: Yuliani, S.Sos. (Informan 1); Rudi Hartono (Informan 2)`` with
+    ``Jabatan: Kepala Subbagian Umum; Staf Keuangan``): the part in the same place as their
+    name when both list as many; else the whole ``roles`` field."""
+    names = [n for n, _ in _header_names(informants)]
+    parts = [p.strip() for p in roles.split(";")]
+    if len(names) < 2 or len(parts) != len(names) or display not in names:
+        return roles
+    return parts[names.index(display)]
+
+
 def _name_words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)} - HONORIFICS
 

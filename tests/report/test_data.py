@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
+from pipeline.config import RunConfig
 from pipeline.report.data import (
     RunTables,
     agreement_summary,
     coding_method,
     compare_scope,
     config_rows,
+    informants,
     input_files,
     record,
     short_path,
 )
 from pipeline.runs.reportfiles import load_run_tables
+from pipeline.runs.run import run
+from tests.thesis_fixtures import FOLDER
 
 
 def _tables(folder: Path) -> RunTables:
@@ -88,3 +93,14 @@ def test_the_scope_of_a_comparison_is_read_defensively(compared: Path) -> None:
     assert compare_scope(RunTables({"compare": {**base, "scope": 3,
                                                 "scope_transcripts": 4}})) == ("", [])
     assert compare_scope(RunTables({"compare": "garbled"})) == ("", [])
+
+
+def test_two_informants_of_one_transcript_are_listed_with_their_own_positions(
+        tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    shutil.copy(FOLDER / "05_dua_informan_header.txt", source)
+    out = run([source], tmp_path / "run", config=RunConfig(topics=0)).out
+    table = informants(_tables(out)).set_index("display")
+    assert table.loc["Yuliani, S.Sos.", "role"] == "Kepala Subbagian Umum dan Kepegawaian"
+    assert table.loc["Rudi Hartono, S.E.", "role"] == "Staf Subbagian Keuangan"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.stages.persons import resolve_persons
+from pipeline.stages.persons import person_role, resolve_persons
 from pipeline.stages.speakers import parse_turns
 from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry
 
@@ -103,3 +103,16 @@ def test_a_speakers_file_names_merges_and_sets_roles() -> None:
     assert found == {"Pak Harjono": {"SPEAKER_00", "SPEAKER_03"}} and not notes
     plain, _ = people(text)
     assert set(plain) == {"SPEAKER_00", "SPEAKER_03"}  # diarization labels stay as written
+
+
+def test_each_of_two_informants_in_one_header_gets_their_own_position() -> None:
+    names = "Yuliani, S.Sos. (Informan 1); Rudi Hartono, S.E. (Informan 2)"
+    roles = "Kepala Subbagian Umum dan Kepegawaian; Staf Subbagian Keuangan"
+    assert person_role(names, roles, "Yuliani, S.Sos.") == \
+        "Kepala Subbagian Umum dan Kepegawaian"
+    assert person_role(names, roles, "Rudi Hartono, S.E.") == "Staf Subbagian Keuangan"
+    # one name, or positions that do not pair with the names: the header's words as written
+    assert person_role("Joko Susilo", "Kepala Desa; Ketua BUMDes", "Joko Susilo") == \
+        "Kepala Desa; Ketua BUMDes"
+    assert person_role(names, "Staf", "Yuliani, S.Sos.") == "Staf"
+    assert person_role(names, roles, "Informan 3") == roles
