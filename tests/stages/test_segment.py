@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.segment import WORD_RE, segment, split_windows
+from pipeline.stages.segment import EMPTY_PARTICLES, WORD_RE, segment, split_windows
 from pipeline.stages.speakers import parse_turns
 from pipeline.types import Transcript, Turn
 
@@ -83,8 +83,10 @@ def test_segmentation_loses_no_informant_word_and_offsets_round_trip(
         assert transcript.text[p.start : p.end] == p.text
     informant_words = [w for t in turns if t.role == "informant" for w in WORD_RE.findall(t.text)]
     passage_words = [w for p in passages for w in WORD_RE.findall(p.text)]
-    content = [w for w in informant_words if w.lower() not in FILLERS]
-    kept = [w for w in passage_words if w.lower() not in FILLERS]
+    # a stretch of nothing but fillers and particles ("Ok.", "Ya gitu.") is no passage
+    empty = FILLERS | EMPTY_PARTICLES
+    content = [w for w in informant_words if w.lower() not in empty]
+    kept = [w for w in passage_words if w.lower() not in empty]
     assert kept == content
 
 
