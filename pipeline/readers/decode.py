@@ -84,8 +84,9 @@ def normalise_map(raw: str) -> tuple[str, np.ndarray]:
     return "".join(parts), np.maximum.accumulate(composed[before])
 
 
-def decode(data: bytes, path: str,
-           limits: InputLimits = DEFAULT_INPUT_LIMITS) -> tuple[str, str, tuple[str, ...]]:
+def decode(data: bytes, path: str, limits: InputLimits = DEFAULT_INPUT_LIMITS, *,
+           empty_fix: str = "Save the transcript into it again, or leave the file out",
+           ) -> tuple[str, str, tuple[str, ...]]:
     """Bytes to normalised text: returns ``(text, encoding, notes)``.
 
     UTF-8 with or without BOM, UTF-16 with BOM or without one (recognised by its NUL
@@ -93,11 +94,11 @@ def decode(data: bytes, path: str,
     from several sources) is decoded line by line (encoding ``utf-8+cp1252``). Bytes that
     are invalid in the encoding found become U+FFFD; a few control characters (NUL bytes)
     are removed. Every such repair is a note. Raises :class:`InputFileError` for an empty
-    file, binary data, or a text over ``limits.max_text_chars``.
+    file (advising ``empty_fix``), binary data, or a text over ``limits.max_text_chars``.
     """
     if not data.strip():
         raise InputFileError(path, "the file is empty",
-                             fix="Save the transcript into it again, or leave the file out")
+                             fix=empty_fix)
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = _decode_8bit(data[3:], notes, bom=True)

@@ -200,7 +200,9 @@ def read_table(data: bytes, shown: str, suffix: str,
             ) from exc
         encoding = "xlsx"
     else:
-        text, encoding, notes = decode_text(data, shown, limits)
+        text, encoding, notes = decode_text(data, shown, limits,
+                                             empty_fix="Save the sheet again with its header "
+                                             "and rows")
         header = text.split("\n", 1)[0]
         sep = max(",;\t", key=header.count)  # Excel in Indonesian locales writes ';'
         if not header.count(sep):

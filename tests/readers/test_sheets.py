@@ -34,6 +34,9 @@ def test_a_sheet_is_checked_before_it_is_read(tmp_path: Path) -> None:
     assert error(write(tmp_path / "kosong.csv", "")) == (
         f"1 {tmp_path / 'kosong.csv'}: the file is empty. Save the sheet again with its "
         "header and one row per coded segment.")
+    assert error(write(tmp_path / "spasi.csv", "\n  \n")) == (  # blank, not empty
+        f"1 {tmp_path / 'spasi.csv'}: the file is empty. Save the sheet again with its header "
+        "and rows.")
     assert error(write(tmp_path / "kepala.csv", "transkrip,kode,kutipan\n")) == (
         f"1 {tmp_path / 'kepala.csv'}: only a header ('transkrip', 'kode', 'kutipan'), no "
         "rows below it. Add one row per coded segment below the header.")
