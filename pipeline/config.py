@@ -71,16 +71,20 @@ MODEL_DIMENSION_CUT = 0.4
 DIMENSION_DICTIONARY_WEIGHT = 0.5
 MODEL_SECOND_CUT = 0.6
 MODEL_SURE = 0.8
+MODEL_VETO = 0.2
 MODEL_MIN_WORDS = 4
 """The informant-speech model (:mod:`pipeline.stages.prior`) codes a top-level theme at
-probability MODEL_CUT; a second theme beside one already coded only at MODEL_SECOND_CUT when
-the passage has some words of the codebook's for it too, or at MODEL_SURE without (most
-passages carry one theme); it names a dimension of performance when its probability plus
-DIMENSION_DICTIONARY_WEIGHT times the dimension's share of the dictionary's evidence reaches
-MODEL_DIMENSION_CUT (on informant quotes the model alone named the right dimension more
-often than the dictionary's words: its probability is worth twice their share). It says
-nothing of a passage with fewer than MODEL_MIN_WORDS content words ("Ya gitu aja sih,
-Mas.")."""
+probability MODEL_CUT, and a theme the dictionary found on a word or two (a score under twice
+the threshold) stays uncoded when the model, reading the whole passage, gives it less than
+MODEL_VETO (on the informant quotes nearly every such coding was wrong: a word of the theme in
+a passage about something else). A second theme beside one already coded is coded only at
+MODEL_SECOND_CUT when the passage has some words of the codebook's for it too, or at
+MODEL_SURE without (most passages carry one theme). The model names a dimension of
+performance when its probability plus DIMENSION_DICTIONARY_WEIGHT times the dimension's
+share of the dictionary's evidence reaches MODEL_DIMENSION_CUT (on informant quotes the model
+alone named the right dimension more often than the dictionary's words: its probability is
+worth twice their share). It says nothing of a passage with fewer than MODEL_MIN_WORDS
+content words ("Ya gitu aja sih, Mas.")."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3

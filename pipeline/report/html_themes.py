@@ -100,6 +100,9 @@ def method_note(run: RunTables, t: Mapping[str, str], lang: str) -> Html:
         how += " " + t["method_model"].format(
             n=count(model.get("quotes", 0), lang),
             cut=number(cut, lang, 1) if isinstance(cut, int | float) else "–")
+        veto = model.get("veto")
+        if isinstance(veto, int | float) and veto > 0:  # runs before the veto have none
+            how += " " + t["method_model_veto"].format(veto=number(veto, lang, 1))
     threshold = number(method.threshold, lang, 1) if method.threshold is not None else "–"
     score = t["method_score"].format(repeat=percent(REPEAT_FACTOR, lang),
                                      question=percent(QUESTION_WEIGHT, lang),

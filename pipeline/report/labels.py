@@ -217,6 +217,9 @@ ID: dict[str, str] = {
     "korpus ini) mengenali tema yang diucapkan tidak langsung, misalnya kepemimpinan lewat "
     "apa yang dilakukan atasan. Kodenya bermetode model (sendiri) atau dictionary+model "
     "(bersama kamus) dan membawa peluang 0–1; kodenya mulai dari peluang {cut}.",
+    "method_model_veto": "Model ini juga memilih dimensi kinerja, dan tema yang ditemukan "
+    "kamus hanya dari satu-dua kata tidak dikodekan bila model, yang membaca seluruh "
+    "petikan, memberinya peluang di bawah {veto}.",
 }
 
 EN: dict[str, str] = {
@@ -419,6 +422,9 @@ EN: dict[str, str] = {
     "said indirectly, such as leadership told through what the head does. Its codes have "
     "method model (alone) or dictionary+model (with the dictionary) and carry a probability "
     "from 0 to 1; it codes from probability {cut}.",
+    "method_model_veto": "The model also names the dimension of performance, and a theme the "
+    "dictionary found on a word or two is left uncoded when the model, reading the whole "
+    "passage, gives it a probability under {veto}.",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"id": ID, "en": EN}

@@ -39,6 +39,7 @@ from pipeline.config import (
     MODEL_DIMENSION_CUT,
     MODEL_SECOND_CUT,
     MODEL_SURE,
+    MODEL_VETO,
 )
 from pipeline.errors import ResourceError
 from pipeline.resources import INFORMANT_MODEL, informant_model_bytes
@@ -123,11 +124,14 @@ def evident_child(members: Mapping[str, float], group: str) -> str | None:
 
 
 def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
-           dimensions: pd.DataFrame, group: Callable[[str], str]) -> pd.DataFrame:
+           dimensions: pd.DataFrame, group: Callable[[str], str],
+           threshold: float) -> pd.DataFrame:
     """The dictionary's decisions (``decided``: passage_id, theme, score) with the model's.
 
     Per passage: a theme group the dictionary coded stays (method ``dictionary+model`` when
-    the model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``); a group only
+    the model's probability reaches :data:`MODEL_CUT` too, else ``dictionary``) unless the
+    model's probability for it is under :data:`MODEL_VETO` and its score under twice the
+    dictionary's ``threshold``; a group only
     the model finds is added (method ``model``) while the passage has fewer than
     :data:`MAX_THEMES` groups, most probable first. Performance is coded as the dimension
     :func:`dimension` names (the model's probability and the dictionary's evidence together),
@@ -152,6 +156,8 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
         own_scores = member_scores.get(pid, {})
         for theme, score in coded:
             p = float(probs.get(group(theme), float("nan")))
+            if p < MODEL_VETO and score < 2 * threshold:
+                continue  # a word or two of the theme in a passage about something else
             named = dimension(own_scores, _row(dimensions, pid)) \
                 if group(theme) == PERFORMANCE else None
             # the model naming another dimension than the dictionary's words is its share too
@@ -228,7 +234,7 @@ def model_record(model: InformantModel | None, theme_ids: Sequence[str]) -> dict
     if not model.covers(theme_ids):
         return {"used": False, "why": "the codebook does not have the model's themes"}
     return {"used": True, "file": INFORMANT_MODEL.name, "trained_on": dict(model.trained_on),
-            "quotes": model.quotes, "cut": MODEL_CUT}
+            "quotes": model.quotes, "cut": MODEL_CUT, "veto": MODEL_VETO}
 
 
 @lru_cache(maxsize=2)

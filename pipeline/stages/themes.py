@@ -453,7 +453,7 @@ def code_passages(
         # a model's probability for a passage of a few words is its prior, not evidence
         probs = probs[words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS]
         matched = replace(matched, decided=decide(matched.decided, matched.scores, probs,
-                                                  dims, coder.group))
+                                                  dims, coder.group, coder.threshold))
         explains.update({t: model.themes for t in model.themes.classes_})
         explains.update({t: model.dimensions for t in model.dimensions.classes_})
     coders = list(learned)

@@ -120,6 +120,8 @@ def test_the_report_says_what_the_codes_are(sample_run: Path, compared: Path,
     assert "ambang 1,5" in method and "pertanyaan pewawancara" in method  # what a score is
     assert re.search(r"\d+ dari \d+ petikan informan dikode", method)
     assert ID["method_no_agreement"] in method  # not yet compared: says so
+    # how the informant-speech model weighs in: the dimension, and what it leaves uncoded
+    assert "memilih dimensi kinerja" in method and "di bawah 0,2" in method
     compared_method = html.unescape(_section(_page(compared), "themes").split("</div>")[0])
     assert re.search(r"Dibandingkan dengan pengodean manual \(dua\.csv\) pada 105 unit: kappa "
                      r"Cohen \d,\d\d \((rendah|cukup|sedang|substansial)\), F1 \d,\d\d\.",
