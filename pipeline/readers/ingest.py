@@ -56,6 +56,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUBTITLE_SUFFIXES = frozenset({".vtt", ".srt"})
 TABLE_SUFFIXES = frozenset({".csv", ".xlsx"})
 SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | TABLE_SUFFIXES | {".docx", ".qdpx", ".json"}
+NO_INFORMANT_WARNING = "no informant turns found"
+"""Words of the warning on a transcript without informant speech (``tematik turns`` flags
+it)."""
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license", "license.txt", ".ds_store"})
 
 
@@ -262,7 +265,7 @@ def read_files(
             where = transcript.source
             warnings.extend(f"{where}: {note}" for note in notes)
             if not any(t.role == INFORMANT for t in raw_turns):
-                warnings.append(f"{where}: no informant turns found; it gives no passages")
+                warnings.append(f"{where}: {NO_INFORMANT_WARNING}; it gives no passages")
             for i, t in enumerate(raw_turns):
                 turns.append(Turn(tid, i, t.speaker, t.role, t.start, t.end,
                                   transcript.text[t.start : t.end], t.display))

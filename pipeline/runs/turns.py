@@ -33,10 +33,12 @@ from pathlib import Path
 
 from pipeline.config import LONG_TURN_WORDS, PREVIEW_WORDS, RunConfig
 from pipeline.errors import InputFileError
-from pipeline.readers.ingest import find_files, read_files
+from pipeline.readers.ingest import NO_INFORMANT_WARNING, find_files, read_files
 from pipeline.readers.speakers_file import read_speakers
 from pipeline.resources import load_lexicon
+from pipeline.stages.persons import MERGED_NOTE
 from pipeline.stages.segment import segment
+from pipeline.stages.speakers import NO_LABELS_WARNING, PREAMBLE_WARNING
 from pipeline.types import INFORMANT, INTERVIEWER, Corpus, Passage, Turn
 
 CSV_COLUMNS = ["transcript_id", "source", "turn", "speaker", "display", "role", "start", "end",
@@ -112,10 +114,10 @@ def flags(corpus: Corpus, passages: Sequence[Passage]) -> list[Flag]:
         tid = t.transcript_id
         turns = by_tid.get(tid, [])
         for note in notes.get(tid, []):
-            kind = ("preamble" if "before the first speaker label" in note else
-                    "no_labels" if "no speaker labels" in note else
-                    "merged" if "read as one informant" in note else
-                    "no_informant" if "no informant turns" in note else "")
+            kind = ("preamble" if PREAMBLE_WARNING in note else
+                    "no_labels" if NO_LABELS_WARNING in note else
+                    "merged" if MERGED_NOTE in note else
+                    "no_informant" if NO_INFORMANT_WARNING in note else "")
             if kind:
                 out.append(Flag(tid, None, kind, note))
         uses = Counter(turn.speaker for turn in turns if turn.speaker)

@@ -39,6 +39,8 @@ from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry
 PLACEHOLDER = {INTERVIEWER: "Peneliti", INFORMANT: "Informan"}
 """The name of a speaker who has no label and no name in the header."""
 _FIELD = {INTERVIEWER: "interviewer", INFORMANT: "informant"}
+MERGED_NOTE = "are read as one informant"
+"""Words of the note on two labels merged into one person (``tematik turns`` flags it)."""
 
 
 @dataclass
@@ -181,7 +183,7 @@ def _merge_aliases(voices: list[_Voice], sessions: Sequence[Mapping[str, str]],
                     or is_item_label(b.label) or b.display == a.display):
                 continue
             if _introduced_as(a, b, meta, preamble):
-                notes.append(f"'{a.label}' and '{b.label}' are read as one informant, "
+                notes.append(f"'{a.label}' and '{b.label}' {MERGED_NOTE}, "
                              f"{a.display} (introduced as {b.label}); give a speakers file "
                              "(--speakers) to keep them apart")
                 b.display = a.display
@@ -200,7 +202,7 @@ def _merge_names(voices: list[_Voice]) -> list[str]:
             words = _name_words(small.label)
             if (small.session == big.session and small.display != big.display and words
                     and words <= _name_words(big.label) | _name_words(big.display)):
-                notes.append(f"'{big.label}' and '{small.label}' are read as one informant, "
+                notes.append(f"'{big.label}' and '{small.label}' {MERGED_NOTE}, "
                              f"{big.display}; give a speakers file (--speakers) to keep them "
                              "apart")
                 small.display = big.display

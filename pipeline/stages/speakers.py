@@ -62,6 +62,9 @@ __all__ = ["LINE_LABEL_RE", "METADATA_KEYS", "ParsedText", "RawTurn", "assign_ro
            "clean_label", "known_role", "label_core", "parse_turns", "question_share", "trim"]
 
 _SENTENCE_END = ".?!\"”…)"
+PREAMBLE_WARNING = "before the first speaker label"
+NO_LABELS_WARNING = "no speaker labels found"
+"""Words of the parse warnings that ``tematik turns`` flags (pipeline.runs.turns)."""
 
 
 @dataclass(frozen=True)
@@ -462,8 +465,8 @@ class _Parser:
         warnings = []
         preamble = [p for p in self.preamble if p.strip()]
         if preamble:
-            warnings.append(f"{len(preamble)} line(s) before the first speaker label were "
-                            "not treated as speech")
+            warnings.append(f"{len(preamble)} line(s) {PREAMBLE_WARNING} were not treated "
+                            "as speech")
         return ParsedText(self.meta, tuple(turns), tuple(warnings), labelled=True,
                           sessions=tuple(self.sessions), legend=self.legend,
                           preamble="\n".join(p.strip() for p in preamble))
@@ -494,6 +497,6 @@ def _narrative(
             if end > start:
                 turns.append(RawTurn("", INFORMANT, start, end))
             para = []
-    warnings = ("no speaker labels found; the whole text is treated as the informant's "
-                "speech",) if turns else ()
+    warnings = (f"{NO_LABELS_WARNING}; the whole text is treated as the informant's speech",
+                ) if turns else ()
     return ParsedText(meta, tuple(turns), warnings, labelled=False, sessions=(dict(meta),))

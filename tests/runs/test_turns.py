@@ -44,6 +44,18 @@ def test_preview_shows_people_turns_and_flags(tmp_path: Path) -> None:
                     ("Kepala Desa", "Pak Joko", "informant")}
 
 
+def test_a_text_without_labels_and_one_without_an_informant_are_flagged(
+        tmp_path: Path) -> None:
+    write(tmp_path / "in" / "catatan.txt",
+          "Ya gitu, Mas, kalau pagi apel dulu, abis itu ke loket.\n\n"
+          "Kadang rame, kadang sepi, tergantung musim bikin KTP.\n")
+    write(tmp_path / "in" / "pembuka.txt",
+          "Peneliti: Selamat pagi, Bu, boleh saya mulai?\n"
+          "Pewawancara: Baik, kita tunggu Ibu Kasi dulu ya.\n")
+    kinds = {(f.transcript_id, f.kind) for f in preview_turns([tmp_path / "in"]).flags}
+    assert ("catatan", "no_labels") in kinds and ("pembuka", "no_informant") in kinds
+
+
 def test_cli_text_and_csv(tmp_path: Path) -> None:
     src = write(tmp_path / "desa.txt", DESA)
     result = CliRunner().invoke(main, ["turns", str(src)])
