@@ -109,10 +109,15 @@ split the scaling raises micro-F1 from 0.882 to 0.915; on small sets of intervie
 passages it can do worse, so it is chosen per training set (docs/supervised.md)."""
 CODER_NB_ALPHA = 1.0
 """Smoothing of the naive-Bayes log-count ratios."""
+INFORMANT_MIN_DF = 2
+"""The informant-speech model keeps features found in at least this many training quotes
+(with 3,921 quotes, 1 gave an 11 MB model file and 2 one of 5 MB, coding the dev and holdout
+quotes as well)."""
 INFORMANT_SCALING = "none"
 """The informant-speech model (models/coders/informant.json.gz) keeps plain logistic
 regression: with the scaling its macro-F1 on the dev quotes fell from 0.763 to 0.724 and the
-right performance dimension from 77.5% to 64.8% (scripts/eval_codebook.py)."""
+right performance dimension from 77.5% to 64.8% (1,600 training quotes), and from 0.803 to
+0.722 with 3,079 (scripts/eval_codebook.py)."""
 
 MIN_QUOTE_WORDS = 12
 """A quote shown as evidence (the report, ``theme_matrix.best_quote``) has at least this many

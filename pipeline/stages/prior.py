@@ -7,10 +7,12 @@ codebook's words; this model, learned from informant-style quotes written for te
 about other topics), recognises the same themes said indirectly. It has two parts, each a
 :class:`~pipeline.stages.supervised.SupervisedCoder`:
 
-- ``themes``: the probability of each top-level theme of the default codebook;
+- ``themes``: the probability of each top-level theme of the default codebook, and of each
+  dimension of performance (``kinerja.*``), all learned from every quote: performance is
+  recognised as performance in general or as one of its dimensions, whichever the model
+  finds more probable (informants rarely speak of performance in general);
 - ``dimensions``: trained on the performance quotes only, the probability of each dimension
-  of performance (``kinerja.*``), used to name the dimension when the dictionary has no
-  evidence for one.
+  given that a passage is about performance, used to name the dimension.
 
 :func:`pipeline.stages.themes.code_passages` combines it with the dictionary (see there).
 It is saved as plain JSON, gzip-compressed (``models/coders/informant.json.gz``, never
@@ -33,6 +35,7 @@ import pandas as pd
 from pipeline.config import (
     DIMENSION_DICTIONARY_WEIGHT,
     DIMENSION_MIN,
+    INFORMANT_MIN_DF,
     INFORMANT_SCALING,
     MAX_THEMES,
     MODEL_CUT,
@@ -64,7 +67,8 @@ class InformantModel:
 
     @property
     def classes_(self) -> list[str]:
-        return list(self.themes.classes_)
+        """The top-level themes the model codes."""
+        return [t for t in self.themes.classes_ if "." not in t]
 
     def covers(self, theme_ids: Sequence[str]) -> bool:
         """Whether a codebook with ``theme_ids`` has every theme the model predicts (the
@@ -74,9 +78,14 @@ class InformantModel:
         return set(self.themes.classes_) <= ids and set(self.dimensions.classes_) <= ids
 
     def predict(self, docs: Sequence[Doc]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(top-level theme probabilities, performance dimension probabilities), one row per
-        document."""
-        return self.themes.predict_proba(docs), self.dimensions.predict_proba(docs)
+        """(top-level theme probabilities, performance dimension probabilities given
+        performance), one row per document; performance's probability is the largest of its
+        own and its dimensions'."""
+        probs = self.themes.predict_proba(docs)
+        dims = [c for c in probs.columns if "." in str(c)]
+        if dims and PERFORMANCE in probs.columns:
+            probs[PERFORMANCE] = probs[[PERFORMANCE, *dims]].max(axis=1)
+        return probs.drop(columns=dims), self.dimensions.predict_proba(docs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "version": FORMAT_VERSION, "themes": self.themes.to_dict(),
@@ -96,12 +105,15 @@ class InformantModel:
 
 
 def train(quotes: pd.DataFrame, normaliser: Normaliser, *, random_state: int = 0,
-          min_df: int = 1, trained_on: Mapping[str, str] | None = None) -> InformantModel:
+          min_df: int = INFORMANT_MIN_DF,
+          trained_on: Mapping[str, str] | None = None) -> InformantModel:
     """Fit both parts on ``quotes`` (columns ``text`` and ``labels``: theme ids separated by
     ``;``, ``other`` for a quote about none of the themes)."""
     docs = features_from_texts(quotes["text"], normaliser)
     labels = [[x for x in str(v).split(";") if x and x != OTHER] for v in quotes["labels"]]
-    tops = [sorted({x.split(".")[0] for x in ls}) for ls in labels]
+    tops = [sorted({x.split(".")[0] for x in ls} | {x for x in ls
+                                                     if x.startswith(PERFORMANCE + ".")})
+            for ls in labels]
     def coder() -> SupervisedCoder:
         return SupervisedCoder(random_state=random_state, min_df=min_df,
                                scaling=INFORMANT_SCALING)

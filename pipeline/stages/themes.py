@@ -454,7 +454,7 @@ def code_passages(
         probs = probs[words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS]
         matched = replace(matched, decided=decide(matched.decided, matched.scores, probs,
                                                   dims, coder.group, coder.threshold))
-        explains.update({t: model.themes for t in model.themes.classes_})
+        explains.update({t: model.themes for t in model.classes_})
         explains.update({t: model.dimensions for t in model.dimensions.classes_})
     coders = list(learned)
     if not coders:
