@@ -23,8 +23,10 @@ def test_code_command_codes_a_sheet_of_survey_answers(tmp_path: Path) -> None:
     table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
     assert list(table.columns) == ["id", "theme", "label", "score", "probability", "method",
                                    "evidence", "evidence_spans"]
-    # one dimension of performance: the one with the most evidence
-    assert set(table.loc[table["id"] == "R1", "theme"]) == {"kinerja.responsivitas"}
+    # friendly and quick: one dimension of performance, not both the answer touches
+    assert len(table[table["id"] == "R1"]) == 1
+    assert set(table.loc[table["id"] == "R1", "theme"]) <= {"kinerja.responsivitas",
+                                                            "kinerja.kualitas_pelayanan"}
     assert "kepemimpinan" in set(table.loc[table["id"] == "R3", "theme"])
     again = CliRunner().invoke(main, ["code", str(sheet), "--text-column", "jawaban",
                                       "--out", str(out)])

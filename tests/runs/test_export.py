@@ -89,7 +89,7 @@ def test_export_tells_why_each_passage_was_coded(sample_copy: Path, tmp_path: Pa
         assert re.match(r"Kode otomatis tematik \((kamus buku kode|model ucapan informan|"
                         r"kamus buku kode dan model ucapan informan)\), bukan kode peneliti\.",
                         note), note
-        assert re.search(r"Bukti: .+\. Skor \d+,\d\d \(ambang 1,5\)\.( Peluang 0,\d\d\.)?$",
+        assert re.search(r"Bukti: .+\. Skor \d+,\d\d \(ambang 1,5\)\.( Peluang [01],\d\d\.)?$",
                          note), note
     evidence = {f"Bukti: {e}. " for e in codings["evidence"]}
     assert all(any(e in n for e in evidence) for n in notes)

@@ -44,9 +44,10 @@ def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> 
     assert first.loc["sdm", "method"] == "model"
     assert first.loc["sdm", "probability"] >= 0.5
     assert first.loc["sdm", "evidence"]  # the words that pushed it, shown
-    # the model names the dimension of performance too
-    assert set(codings.loc[codings["passage_id"] == "t:1", "theme"]) == {
-        "kinerja.responsivitas"}
+    # the model names a dimension of performance too: a citizen's file done faster is the
+    # office's speed (responsiveness, or productivity: the two share it), not performance at large
+    named = set(codings.loc[codings["passage_id"] == "t:1", "theme"])
+    assert len(named) == 1 and named <= {"kinerja.responsivitas", "kinerja.produktivitas"}
     assert code(INDIRECT, normaliser, model=False).empty  # the dictionary finds nothing
 
 
@@ -105,3 +106,18 @@ def test_a_complaint_of_favouritism_is_service_quality_not_waiting(
                    normaliser)
     coded = codings.set_index("theme")
     assert list(coded.index) == ["kinerja.kualitas_pelayanan"]
+
+
+def test_a_word_of_a_theme_in_talk_about_something_else_stays_uncoded(
+        normaliser: Normaliser) -> None:
+    texts = ["Gas melon sekarang susah, Mbak, kemarin saya antre di pangkalan dari subuh, "
+             "dapetnya cuma satu tabung.",
+             "Ngurus KK di kecamatan itu, Mbak, saya antre dari jam delapan, baru dipanggil "
+             "jam dua siang."]
+    alone = code(texts, normaliser, model=False)
+    assert set(alone["passage_id"]) == {"t:0", "t:1"}  # the dictionary sees "antre" in both
+    codings = code(texts, normaliser)
+    # queueing for cooking gas is not the office's responsiveness; waiting for a KK is
+    assert codings["passage_id"].tolist() == ["t:1"]
+    assert codings["theme"].tolist() == ["kinerja.responsivitas"]
+    assert codings["method"].tolist() == ["dictionary+model"]
