@@ -163,13 +163,13 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
     rows: list[tuple[str, str, float, float, str]] = []
     for pid in themes.index.astype(str):
         probs = themes.loc[pid]
-        coded = by_passage.pop(pid, [])
-        groups = {group(t) for t, _ in coded}
         own_scores = member_scores.get(pid, {})
+        # a word or two of a theme in a passage the model reads as about something else
+        coded = [(t, s) for t, s in by_passage.pop(pid, [])
+                 if not (float(probs.get(group(t), 1.0)) < MODEL_VETO and s < 2 * threshold)]
+        groups = {group(t) for t, _ in coded}
         for theme, score in coded:
             p = float(probs.get(group(theme), float("nan")))
-            if p < MODEL_VETO and score < 2 * threshold:
-                continue  # a word or two of the theme in a passage about something else
             named = dimension(own_scores, _row(dimensions, pid)) \
                 if group(theme) == PERFORMANCE else None
             # the model naming another dimension than the dictionary's words is its share too
@@ -178,7 +178,7 @@ def decide(decided: pd.DataFrame, scores: pd.DataFrame, themes: pd.DataFrame,
                          "dictionary+model" if both else "dictionary"))
         found = sorted(((float(p), str(g)) for g, p in probs.items()
                         if p >= MODEL_CUT and g not in groups), reverse=True)
-        evident = {group(t) for t in member_scores.get(pid, {})}
+        evident = {group(t) for t in own_scores}
         # a second theme needs more: a surer model and words of its own in the passage
         found = [(p, g) for n, (p, g) in enumerate(found)
                  if not (groups or n) or (p >= MODEL_SECOND_CUT and g in evident)

@@ -14,7 +14,14 @@ from pipeline.cli import main
 from pipeline.readers.codebook import load_codebook
 from pipeline.resources import MODELS_DIR
 from pipeline.stages.normalise import Normaliser, normalise
-from pipeline.stages.prior import dimension, load_model, model_bytes, read_model, train
+from pipeline.stages.prior import (
+    decide,
+    dimension,
+    load_model,
+    model_bytes,
+    read_model,
+    train,
+)
 from pipeline.stages.segment import passages_frame, text_passage
 from pipeline.stages.themes import DictionaryCoder, code_passages
 from tests.conftest import ROOT, write
@@ -121,3 +128,14 @@ def test_a_word_of_a_theme_in_talk_about_something_else_stays_uncoded(
     assert codings["passage_id"].tolist() == ["t:1"]
     assert codings["theme"].tolist() == ["kinerja.responsivitas"]
     assert codings["method"].tolist() == ["dictionary+model"]
+
+
+def test_a_coding_the_model_overrules_does_not_hold_back_the_theme_it_finds() -> None:
+    # "printer" once, in an answer about how the head decides: not a facilities passage
+    decided = pd.DataFrame({"passage_id": ["p1"], "theme": ["sarana_prasarana"],
+                            "score": [1.5]})
+    scores = decided.assign(question=0.0, blocked=False)
+    themes = pd.DataFrame({"kepemimpinan": [0.55], "sarana_prasarana": [0.05]}, index=["p1"])
+    dimensions = pd.DataFrame(index=["p1"])
+    out = decide(decided, scores, themes, dimensions, lambda t: t.split(".")[0], 1.5)
+    assert out[["theme", "method"]].values.tolist() == [["kepemimpinan", "model"]]
