@@ -232,7 +232,22 @@ class CueMatcher:
                 found.extend((g, g + 1, cue) for cue in index.support[form_values[g]]
                              if (cue.theme, g) not in covered)
         found.sort(key=lambda f: (f[0], f[2].theme, f[2].text))
-        return found, pids
+        return _once_per_word(found), pids
+
+
+def _once_per_word(found: list[tuple[int, int, Cue]]) -> list[tuple[int, int, Cue]]:
+    """``found`` with one word matched once per theme: of several single-word cues of one
+    theme on the same word (``beliau`` and ``beliaunya``, both read as "beliau"), the one
+    that weighs most (ties: the first), so one word is not counted twice as evidence."""
+    best: dict[tuple[str, int], Cue] = {}
+    for g, j, cue in found:
+        if j == g + 1 and cue.kind in ("keyword", "support"):
+            kept = best.get((cue.theme, g))
+            if kept is None or cue.weight > kept.weight:
+                best[cue.theme, g] = cue
+    return [(g, j, cue) for g, j, cue in found
+            if not (j == g + 1 and cue.kind in ("keyword", "support"))
+            or best[cue.theme, g] is cue]
 
 
 def _passage_runs(tokens: pd.DataFrame, parts: int) -> list[tuple[int, int]]:

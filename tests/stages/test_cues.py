@@ -3,6 +3,8 @@ fillers and pauses, derived words exactly, titles only as support, idioms never.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -154,3 +156,16 @@ def test_matching_twice_gives_the_same_table(matcher: CueMatcher,
     texts = ("Bapaknya ngasih contoh, eh, pelayanannya juga bagus.", "Atasan kami teladan.")
     pd.testing.assert_frame_equal(match(matcher, normaliser, *texts),
                                   match(matcher, normaliser, *texts))
+
+
+def test_one_word_is_one_piece_of_evidence_for_a_theme(normaliser: Normaliser,
+                                                       tmp_path: Path) -> None:
+    # "beliau" and "beliaunya" both read "beliaunya" as beliau: it counts once, at its weight
+    book = BOOK.replace("support: [atasan, kepala]",
+                        "support: [atasan, kepala, beliau, beliaunya]").replace(
+                            '"kasih contoh": 2.5}', '"kasih contoh": 2.5, beliaunya: 0.8}')
+    table = CueMatcher(load_codebook(write(tmp_path / "b.yaml", book)), normaliser).match(
+        normalise(passages("Beliaunya itu, Mas, selalu kasih contoh duluan."), normaliser))
+    lead = table[table["theme"] == "kepemimpinan"]
+    assert lead[["cue", "surface", "weight"]].values.tolist() == [
+        ["beliaunya", "Beliaunya", 0.8], ["kasih contoh", "kasih contoh", 2.5]]
