@@ -79,10 +79,14 @@ def person_role(informants: str, roles: str, display: str) -> str:
     """The position of the informant shown as ``display``, from a header that names several
     (``Nama Informan: Yuliani, S.Sos. (Informan 1); Rudi Hartono (Informan 2)`` with
     ``Jabatan: Kepala Subbagian Umum; Staf Keuangan``): the part in the same place as their
-    name when both list as many; else the whole ``roles`` field."""
+    name when both list as many; nothing for someone the header does not name (an informant
+    of a later session, whose own header the transcript's fields do not hold); else the
+    whole ``roles`` field."""
     names = [n for n, _ in _header_names(informants)]
+    if names and display not in names:
+        return ""
     parts = [p.strip() for p in roles.split(";")]
-    if len(names) < 2 or len(parts) != len(names) or display not in names:
+    if len(names) < 2 or len(parts) != len(names):
         return roles
     return parts[names.index(display)]
 

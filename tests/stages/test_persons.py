@@ -115,4 +115,6 @@ def test_each_of_two_informants_in_one_header_gets_their_own_position() -> None:
     assert person_role("Joko Susilo", "Kepala Desa; Ketua BUMDes", "Joko Susilo") == \
         "Kepala Desa; Ketua BUMDes"
     assert person_role(names, "Staf", "Yuliani, S.Sos.") == "Staf"
-    assert person_role(names, roles, "Informan 3") == roles
+    # someone the header does not name (a second session's informant) is not given its role
+    assert person_role("Suparman", "Direktur BUMDes", "Sri Wahyuni") == ""
+    assert person_role("", "Direktur BUMDes", "Informan") == "Direktur BUMDes"
