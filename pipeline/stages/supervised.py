@@ -16,6 +16,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -153,14 +154,16 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         """Sublinear TF-IDF; each row's word block and character block scaled to unit length,
         then the whole row."""
         vocab = self.vocabulary_
-        rows, cols, counts = [], [], []
-        for r, doc in enumerate(docs):
-            for c, n in sorted(Counter(vocab[f] for f in doc if f in vocab).items()):
-                rows.append(r)
-                cols.append(c)
-                counts.append(n)
-        row, col = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        values = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf_[col]
+        # every document's features in one column, looked up at once; then the count of each
+        # (row, feature) pair, in row and feature order
+        found = pd.Series(list(chain.from_iterable(docs)), dtype=object).map(vocab)
+        known = found.notna().to_numpy()
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])[known]
+        size = max(len(vocab), 1)
+        pairs, counts = np.unique(rows * size + found[known].to_numpy(dtype=np.int64),
+                                  return_counts=True)
+        row, col = pairs // size, pairs % size
+        values = (1.0 + np.log(counts.astype(np.float64))) * self.idf_[col]
         block = self._blocks[col]
         for scope in (row * 2 + block, row):
             sums = np.bincount(scope, weights=values * values, minlength=2 * len(docs))
