@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from pipeline.stages.normalise import Normaliser
@@ -67,10 +69,16 @@ def token_features(
         low, high = options.char_ngrams
         for norm, kind in zip(norms, kinds, strict=True):
             if kind in ("word", "stop"):
-                padded = f" {norm} "
-                for n in range(low, high + 1):
-                    out += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
+                out += _char_ngrams(norm, low, high)
     return out
+
+
+@lru_cache(maxsize=1 << 17)
+def _char_ngrams(norm: str, low: int, high: int) -> tuple[str, ...]:
+    """A word's character n-gram features (remembered: a corpus says the same words again)."""
+    padded = f" {norm} "
+    return tuple(f"c:{padded[i:i + n]}" for n in range(low, high + 1)
+                 for i in range(len(padded) - n + 1))
 
 
 def features_from_tokens(
@@ -86,13 +94,15 @@ def features_from_tokens(
     missing = {"passage_id", "norm", "kind", "term"} - set(tokens.columns)
     if missing:
         raise ValueError(f"tokens table lacks columns {sorted(missing)}")
-    by_passage: dict[str, list[str]] = {}
-    for pid, group in tokens.groupby("passage_id", sort=False):
-        if "i" in group.columns:
-            group = group.sort_values("i", kind="stable")
-        by_passage[str(pid)] = token_features(
-            group["norm"].tolist(), group["kind"].tolist(), group["term"].tolist(), options
-        )
+    # passages in order of first appearance, each one's tokens in order of "i" when given
+    codes, uniques = pd.factorize(tokens["passage_id"])
+    rows = (np.lexsort((tokens["i"].to_numpy(), codes)) if "i" in tokens.columns
+            else np.argsort(codes, kind="stable"))
+    norms, kinds, terms = (tokens[c].to_numpy()[rows].tolist() for c in ("norm", "kind", "term"))
+    bounds = [0, *(np.flatnonzero(np.diff(codes[rows])) + 1).tolist(), len(rows)]
+    by_passage: dict[str, list[str]] = {
+        str(uniques[k]): token_features(norms[s:e], kinds[s:e], terms[s:e], options)
+        for k, (s, e) in enumerate(pairwise(bounds)) if e > s}
     order = list(passage_ids) if passage_ids is not None else list(by_passage)
     return pd.Series([by_passage.get(p, []) for p in order], name="features", dtype=object,
                      index=pd.Index(order, name="passage_id"))
