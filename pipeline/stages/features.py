@@ -69,12 +69,12 @@ def token_features(
         low, high = options.char_ngrams
         for norm, kind in zip(norms, kinds, strict=True):
             if kind in ("word", "stop"):
-                out += _char_ngrams(norm, low, high)
+                out += char_ngrams(norm, low, high)
     return out
 
 
 @lru_cache(maxsize=1 << 17)
-def _char_ngrams(norm: str, low: int, high: int) -> tuple[str, ...]:
+def char_ngrams(norm: str, low: int, high: int) -> tuple[str, ...]:
     """A word's character n-gram features (remembered: a corpus says the same words again)."""
     padded = f" {norm} "
     return tuple(f"c:{padded[i:i + n]}" for n in range(low, high + 1)

@@ -32,6 +32,7 @@ from pipeline.errors import ResourceError, TrainingError
 from pipeline.stages.features import (
     DEFAULT_FEATURES,
     Doc,
+    char_ngrams,
     feature_block,
     features_from_texts,
     readable,
@@ -421,10 +422,7 @@ def indicative_words(coder: SupervisedCoder, theme: str,
     low, high = DEFAULT_FEATURES.char_ngrams or (0, -1)
     scored = []
     for i, (term, norm) in enumerate(words):
-        padded = f" {norm} "
-        grams = (f"c:{padded[k:k + m]}" for m in range(low, high + 1)
-                 for k in range(len(padded) - m + 1))
-        weight = sum(float(row[vocab[g]]) for g in grams if g in vocab)
+        weight = sum(float(row[vocab[g]]) for g in char_ngrams(norm, low, high) if g in vocab)
         if term and f"w:{term}" in vocab:
             weight += float(row[vocab[f"w:{term}"]])
         if weight > 0:
