@@ -93,13 +93,16 @@ class _Match:
     added: float = 0.0
 
 
-def _matches(frame: pd.DataFrame | None) -> list[_Match]:
-    if frame is None:
-        return []
-    columns = [frame[c].tolist() for c in ("theme", "cue", "kind", "stem", "surface", "start",
-                                           "end", "weight")]
-    return [_Match(str(t), str(c), str(k), str(st), str(su), int(a), int(b), float(w))
-            for t, c, k, st, su, a, b, w in zip(*columns, strict=True)]
+def _matches_by_passage(frame: pd.DataFrame) -> dict[str, list[_Match]]:
+    """The matches in ``frame``, per passage, in order of first appearance (columns read once
+    for the whole table, not per passage)."""
+    columns = [frame[c].tolist() for c in ("passage_id", "theme", "cue", "kind", "stem",
+                                           "surface", "start", "end", "weight")]
+    out: dict[str, list[_Match]] = {}
+    for pid, t, c, k, st, su, a, b, w in zip(*columns, strict=True):
+        out.setdefault(str(pid), []).append(
+            _Match(str(t), str(c), str(k), str(st), str(su), int(a), int(b), float(w)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -162,13 +165,12 @@ class DictionaryCoder:
         evidence: list[tuple[object, ...]] = []
         scores: list[tuple[object, ...]] = []
         decided: list[tuple[str, str, float]] = []
-        asked_by = {pid: g for pid, g in asked.groupby("passage_id", sort=False)}
-        for pid, group in answer.groupby("passage_id", sort=False):
-            self._passage(str(pid), group, asked_by.pop(pid, None), factor, evidence,
-                          scores, decided)
-        for pid, group in asked_by.items():  # a question with cues, an answer without
-            self._passage(str(pid), answer.iloc[0:0], group, factor, evidence, scores,
+        asked_by = _matches_by_passage(asked)
+        for pid, found in _matches_by_passage(answer).items():
+            self._passage(pid, found, asked_by.pop(pid, []), factor, evidence, scores,
                           decided)
+        for pid, found in asked_by.items():  # a question with cues, an answer without
+            self._passage(pid, [], found, factor, evidence, scores, decided)
         ev = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
         for col in ("start", "end"):
             ev[col] = ev[col].astype("int64")
@@ -181,12 +183,12 @@ class DictionaryCoder:
         dc["score"] = dc["score"].astype("float64")
         return DictionaryResult(ev, sc, dc)
 
-    def _passage(self, pid: str, answer: pd.DataFrame, asked: pd.DataFrame | None,
+    def _passage(self, pid: str, answer: list[_Match], asked: list[_Match],
                  factor: Mapping[str, float], evidence: list[tuple[object, ...]],
                  scores: list[tuple[object, ...]],
                  decided: list[tuple[str, str, float]]) -> None:
-        rows = _added(_matches(answer), factor)
-        q_rows = _added(_matches(asked), {})
+        rows = _added(answer, factor)
+        q_rows = _added(asked, {})
         own: dict[str, float] = defaultdict(float)
         said: set[str] = set()
         blocked: set[str] = set()
