@@ -81,6 +81,18 @@ def as_float(value: object) -> float:
     return float(cast(Any, value))
 
 
+def as_text(value: object) -> str:
+    """A table cell as text: "" for a missing value (None, NaN, pandas' NA)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):  # a list or array: not one missing value
+        pass
+    return str(value)
+
+
 def number(value: object, lang: str, digits: int = 2) -> str:
     """``value`` with ``digits`` decimals, a decimal comma in Indonesian; "–" for NaN or
     anything that is not a number."""
@@ -155,18 +167,13 @@ def informants(run: RunTables) -> pd.DataFrame:
     if run.has("transcripts") and "role" in run.table("transcripts"):
         t = run.table("transcripts")
         names = t["informant"] if "informant" in t else pd.Series("", index=t.index)
-        header = {str(i): (_text(n), _text(r))
+        header = {str(i): (as_text(n), as_text(r))
                   for i, n, r in zip(t["transcript_id"], names, t["role"], strict=True)}
     grouped["role"] = [person_role(*header.get(str(t), ("", "")), str(d))
                        for t, d in zip(grouped["transcript_id"], grouped["display"], strict=True)]
     grouped["passages"] = grouped["passages"].astype(int)
     grouped["words"] = grouped["words"].astype(int)
     return grouped[columns].astype({"transcript_id": str, "display": str})
-
-
-def _text(value: object) -> str:
-    """A table cell as text ("" for a missing value)."""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def passage_people(run: RunTables) -> dict[str, str]:

@@ -15,10 +15,8 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-import pandas as pd
-
 from pipeline.config import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
-from pipeline.report.data import shown_count
+from pipeline.report.data import as_text, shown_count
 from pipeline.report.figures import LEGEND_KEYS, NAMES, Chart
 from pipeline.stages.quotes import quote_bounds
 
@@ -148,14 +146,7 @@ class Html(str):
 
 def esc(value: object) -> Html:
     """``value`` as text, HTML-escaped (quotes too); NaN and None become an empty string."""
-    if value is None or (isinstance(value, float) and value != value):
-        return Html("")
-    try:
-        if pd.isna(value):  # type: ignore[call-overload]
-            return Html("")
-    except (TypeError, ValueError):
-        pass
-    return Html(html.escape(str(value), quote=True))
+    return Html(html.escape(as_text(value), quote=True))
 
 
 def cell(value: object, css: str = "", label: str = "", *, card: bool = False) -> str:
@@ -229,9 +220,7 @@ def chart_figure(charts: Mapping[str, Chart], name: str, t: Mapping[str, str]) -
 def parse_spans(value: object) -> list[tuple[int, int]]:
     """``"307-312; 338-343"`` (a coding's evidence_spans) as [(307, 312), (338, 343)];
     evidence from the interviewer's question (``pertanyaan``) has no span here."""
-    if value is None or (isinstance(value, float) and value != value):
-        return []
-    return [(int(a), int(b)) for a, b in _SPAN_RE.findall(str(value))]
+    return [(int(a), int(b)) for a, b in _SPAN_RE.findall(as_text(value))]
 
 
 def marked(text: str, offset: int, spans: Sequence[tuple[int, int]], *,
