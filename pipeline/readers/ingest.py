@@ -44,7 +44,7 @@ from pipeline.readers.whisper import whisper_to_text
 from pipeline.stages import speakers as sp
 from pipeline.stages.labels import label_key
 from pipeline.stages.layout import clean_layout
-from pipeline.stages.persons import resolve_persons
+from pipeline.stages.persons import header_people, resolve_persons
 from pipeline.types import INFORMANT, Corpus, SpeakerMap, Transcript, Turn
 
 __all__ = ["Corpus", "Transcript", "Turn", "decode", "find_files", "ingest", "normalise_text",
@@ -375,7 +375,8 @@ def read_file(path: Path, shown: str, interviewers: frozenset[str] = frozenset()
                             interviewers=interviewers,
                             roles={e.label: e.role for e in own if e.role})
     named, merged = _persons(parsed.turns, tid, speakers, parsed.sessions, parsed)
-    return [(Transcript(tid, shown, fmt, encoding, digest, text, parsed.metadata), named,
+    metadata = {**parsed.metadata, **header_people(parsed.sessions)}
+    return [(Transcript(tid, shown, fmt, encoding, digest, text, metadata), named,
              (*notes, *parsed.warnings, *merged))]
 
 

@@ -27,7 +27,7 @@ from pipeline.report.labels import LABELS as LABELS
 from pipeline.report.labels import LANGS as LANGS
 from pipeline.report.labels import Lang as Lang
 from pipeline.report.labels import labels as labels
-from pipeline.stages.persons import person_role
+from pipeline.stages.persons import positions
 from pipeline.stages.segment import display_of
 from pipeline.types import Codebook
 
@@ -163,14 +163,8 @@ def informants(run: RunTables) -> pd.DataFrame:
     shared = grouped.groupby("display")["transcript_id"].transform("nunique")
     grouped["informant"] = [f"{s} ({t})" if n > 1 else str(s) for s, t, n in zip(
         grouped["display"], grouped["transcript_id"], shared, strict=True)]
-    header: dict[str, tuple[str, str]] = {}  # transcript -> (its informants, their roles)
-    if run.has("transcripts") and "role" in run.table("transcripts"):
-        t = run.table("transcripts")
-        names = t["informant"] if "informant" in t else pd.Series("", index=t.index)
-        header = {str(i): (as_text(n), as_text(r))
-                  for i, n, r in zip(t["transcript_id"], names, t["role"], strict=True)}
-    grouped["role"] = [person_role(*header.get(str(t), ("", "")), str(d))
-                       for t, d in zip(grouped["transcript_id"], grouped["display"], strict=True)]
+    grouped["role"] = (positions(run.table("transcripts"), grouped["transcript_id"],
+                                 grouped["display"]) if run.has("transcripts") else "")
     grouped["passages"] = grouped["passages"].astype(int)
     grouped["words"] = grouped["words"].astype(int)
     return grouped[columns].astype({"transcript_id": str, "display": str})

@@ -19,8 +19,10 @@ Susilo, Kepala Desa Sukamakmur``); every merge is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from pipeline.stages.header import LegendEntry, looks_like_name, person_name
 from pipeline.stages.labels import (
@@ -89,6 +91,43 @@ def person_role(informants: str, roles: str, display: str) -> str:
     if len(names) < 2 or len(parts) != len(names):
         return roles
     return parts[names.index(display)]
+
+
+def positions(transcripts: pd.DataFrame, transcript_ids: Iterable[object],
+              displays: Iterable[object]) -> list[str]:
+    """The position of each (transcript, informant shown as display) pair, from the
+    transcripts table's ``informant`` and ``role`` fields (:func:`person_role`); "" where
+    the header gives none."""
+    if "role" not in transcripts:
+        return ["" for _ in transcript_ids]
+    names = transcripts["informant"] if "informant" in transcripts else pd.Series(
+        "", index=transcripts.index)
+    def text(value: object) -> str:
+        return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+    header = {str(i): (text(n), text(r)) for i, n, r in zip(
+        transcripts["transcript_id"], names, transcripts["role"], strict=True)}
+    return [person_role(*header.get(str(t), ("", "")), str(d))
+            for t, d in zip(transcript_ids, displays, strict=True)]
+
+
+def header_people(sessions: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """The transcript's ``informant`` and ``role`` fields over all its sessions: each
+    session's informant(s) in turn, joined by ``; ``, with their positions in the same
+    places (what :func:`person_role` reads back), so the informant of a second session keeps
+    her own position. Empty when fewer than two sessions name an informant (the header's own
+    fields then stand)."""
+    named = [m for m in sessions if _header_names(m.get("informant", ""))]
+    if len(named) < 2:
+        return {}
+    roles: list[str] = []
+    for meta in named:
+        count = len(_header_names(meta["informant"]))
+        role = meta.get("role", "").strip()
+        parts = [p.strip() for p in role.split(";")]
+        roles += parts if len(parts) == count else [role] * count
+    return {"informant": "; ".join(m["informant"].strip() for m in named),
+            "role": "; ".join(roles)}
 
 
 def _name_words(text: str) -> set[str]:

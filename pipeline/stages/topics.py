@@ -39,6 +39,7 @@ from pipeline.stages.kselection import (
     selection_sample,
 )
 from pipeline.stages.normalise import ENDING_CLITICS
+from pipeline.stages.persons import positions
 from pipeline.stages.segment import display_of
 from pipeline.stages.topicmodels import (
     DEFAULT_MODEL,
@@ -353,6 +354,10 @@ def passage_groups(passages: pd.DataFrame, transcripts: pd.DataFrame | None,
     if transcripts is None:
         raise UsageError(f"cannot group passages by {by!r} without the transcripts table",
                          fix="Pass transcripts=, or group by informant or transcript.")
+    if by == "role" and "role" in transcripts:
+        # each informant's own position when the header (or the sessions) name several
+        roles = positions(transcripts, p["transcript_id"], display_of(p))
+        return pd.Series(roles, index=p.index, dtype=object).replace("", "(unknown)")
     meta = _transcript_fields(transcripts)
     if by not in meta.columns:
         fields = ", ".join(dict.fromkeys(["informant", "role", "transcript",

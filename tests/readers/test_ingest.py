@@ -42,6 +42,19 @@ def test_txt_with_header_block(tmp_path: Path) -> None:
     check_offsets(corpus)
 
 
+def test_two_sessions_each_keep_their_informant_and_position(tmp_path: Path) -> None:
+    write(tmp_path / "bumdes.txt",
+          "Nama Informan: Suparman\nJabatan: Direktur BUMDes\n\n"
+          "Pertanyaan: Unit usahanya apa aja, Pak?\n"
+          "Jawaban: Ya ada air bersih, simpan pinjam, gitu, Mas.\n\n"
+          "Nama Informan: Sri Wahyuni\nJabatan: Bendahara BUMDes\n\n"
+          "Pertanyaan: Pencatatannya gimana, Bu?\n"
+          "Jawaban: Eh, saya catat di buku dulu, terus malemnya pindahin ke Excel.\n")
+    (transcript,) = ingest([tmp_path / "bumdes.txt"]).transcripts
+    assert transcript.metadata["informant"] == "Suparman; Sri Wahyuni"
+    assert transcript.metadata["role"] == "Direktur BUMDes; Bendahara BUMDes"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252"])
 def test_encodings_give_the_same_text(tmp_path: Path, encoding: str) -> None:
     text = TXT.replace("gak", "gak \u2013 “nggak”").replace("\n", "\r\n")

@@ -117,6 +117,21 @@ def test_prevalence_by_informant_and_by_a_header_field(tables: Tables) -> None:
     assert "  1 apel absen telat" in text
 
 
+def test_prevalence_by_role_gives_each_of_two_informants_their_own_position(
+    tables: Tables,
+) -> None:
+    # a second informant in transcript w2 (a second session's header block)
+    passages = tables["passages"].copy()
+    passages.loc[passages["passage_id"] == "w2:003", "display"] = "Bu Rina"
+    transcripts = tables["transcripts"].assign(
+        informant=["Bu Sari", "Pak Eko; Bu Rina"],
+        role=["Kasubbag Umum", "Staf Pelaksana; Bendahara"])
+    rows = prevalence_frame({**tables, "passages": passages, "transcripts": transcripts},
+                            "role").set_index("role")
+    assert rows["n_passages"].to_dict() == {"Bendahara": 1, "Kasubbag Umum": 2,
+                                            "Staf Pelaksana": 2}
+
+
 def test_the_k_report_marks_the_chosen_k_and_says_why(tables: Tables) -> None:
     text = k_report_text(tables["k_report"])
     lines = text.splitlines()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.stages.persons import person_role, resolve_persons
+from pipeline.stages.persons import header_people, person_role, resolve_persons
 from pipeline.stages.speakers import parse_turns
 from pipeline.types import INFORMANT, INTERVIEWER, SpeakerEntry
 
@@ -118,3 +118,18 @@ def test_each_of_two_informants_in_one_header_gets_their_own_position() -> None:
     # someone the header does not name (a second session's informant) is not given its role
     assert person_role("Suparman", "Direktur BUMDes", "Sri Wahyuni") == ""
     assert person_role("", "Direktur BUMDes", "Informan") == "Direktur BUMDes"
+
+
+def test_a_second_sessions_informant_keeps_her_own_position() -> None:
+    sessions = [{"informant": "Suparman", "role": "Direktur BUMDes Maju Bersama"},
+                {"informant": "Sri Wahyuni", "role": "Bendahara BUMDes"},
+                {"informant": "Yuliani (Informan 1); Rudi (Informan 2)", "role": "Staf"}]
+    fields = header_people(sessions)
+    assert fields == {
+        "informant": "Suparman; Sri Wahyuni; Yuliani (Informan 1); Rudi (Informan 2)",
+        "role": "Direktur BUMDes Maju Bersama; Bendahara BUMDes; Staf; Staf"}
+    assert person_role(fields["informant"], fields["role"], "Sri Wahyuni") == "Bendahara BUMDes"
+    assert person_role(fields["informant"], fields["role"], "Rudi") == "Staf"
+    # one session (or one that names an informant): the header's fields stand as written
+    assert header_people(sessions[:1]) == {}
+    assert header_people([sessions[0], {"date": "22 April 2023"}]) == {}
