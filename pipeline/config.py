@@ -84,7 +84,8 @@ performance when its probability plus DIMENSION_DICTIONARY_WEIGHT times the dime
 share of the dictionary's evidence reaches MODEL_DIMENSION_CUT (on informant quotes the model
 alone named the right dimension more often than the dictionary's words: its probability is
 worth twice their share). It says nothing of a passage with fewer than MODEL_MIN_WORDS
-content words ("Ya gitu aja sih, Mas.")."""
+content words ("Ya gitu aja sih, Mas."), nor of the leave-taking that answers the
+interviewer's closing thanks (:func:`pipeline.stages.segment.closing_exchange`)."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3

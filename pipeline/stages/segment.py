@@ -164,6 +164,23 @@ def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = 
                    0, 0, 0, len(text.split()))
 
 
+THANKS_RE = re.compile(r"\b(?:te?rima ?kasih|makasih|matur nuwun|thank(?:s| you))\b",
+                       re.IGNORECASE)
+WELCOME_RE = re.compile(r"^\W*(?:(?:iya|ya|oh|oke|ok|baik|nggih|eh|ee|ehm)\W+){0,2}"
+                        r"(?:sama[- ]?sama\b|sama2\b"
+                        r"|(?:terima kasih )?kembali(?: kasih)?(?=\s*(?:[.,!]|$)))",
+                        re.IGNORECASE)
+
+
+def closing_exchange(question: str, answer: str) -> bool:
+    """Whether ``answer`` replies to the interviewer's thanks at the close of an interview:
+    the question thanks and asks nothing (``Baik, Pak. Terima kasih banyak.``) and the
+    answer opens with ``sama-sama`` or ``kembali``. What follows is leave-taking and small
+    talk (``udah makan siang?``), not an answer to the interview guide."""
+    return (bool(THANKS_RE.search(question)) and "?" not in question
+            and bool(WELCOME_RE.match(answer)))
+
+
 def display_of(frame: pd.DataFrame) -> pd.Series:
     """Each row's person: its ``display`` name, or its ``speaker`` label where a table has
     no display names (one written before they existed) or the cell is empty."""

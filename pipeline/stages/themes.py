@@ -64,6 +64,7 @@ from pipeline.stages.cues import CueMatcher
 from pipeline.stages.features import features_from_tokens
 from pipeline.stages.normalise import Normaliser
 from pipeline.stages.prior import InformantModel, decide, evident_child
+from pipeline.stages.segment import closing_exchange
 from pipeline.stages.supervised import SupervisedCoder, indicative_words
 from pipeline.types import Codebook
 
@@ -452,8 +453,13 @@ def code_passages(
         probs, dims = model.predict(features)
         probs.index, dims.index = pd.Index(ids), pd.Index(ids)
         words = tokens[tokens["kind"] == "word"].groupby("passage_id").size()
-        # a model's probability for a passage of a few words is its prior, not evidence
-        probs = probs[words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS]
+        # a model's probability for a passage of a few words is its prior, not evidence;
+        # nor does it read the leave-taking after the interviewer's thanks
+        questions = passages.get("question", pd.Series("", index=passages.index)).fillna("")
+        closing = [p for p, q, a in zip(ids, questions, passages["text"].fillna(""),
+                                        strict=True) if closing_exchange(str(q), str(a))]
+        probs = probs[(words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS)
+                      & ~probs.index.isin(closing)]
         matched = replace(matched, decided=decide(matched.decided, matched.scores, probs,
                                                   dims, coder.group, coder.threshold))
         explains.update({t: model.themes for t in model.classes_})

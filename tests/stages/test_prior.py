@@ -36,8 +36,11 @@ INDIRECT = [
 ]
 
 
-def code(texts: list[str], normaliser: Normaliser, *, model: bool = True) -> pd.DataFrame:
-    units = [text_passage(f"t:{i}", "t", text) for i, text in enumerate(texts)]
+def code(texts: list[str], normaliser: Normaliser, *, model: bool = True,
+         questions: list[str] | None = None) -> pd.DataFrame:
+    units = [text_passage(f"t:{i}", "t", text, question=q)
+             for i, (text, q) in enumerate(zip(texts, questions or [""] * len(texts),
+                                               strict=True))]
     _, codings = code_passages(passages_frame(units), normalise(units, normaliser),
                                DictionaryCoder(load_codebook(), normaliser),
                                model=load_model() if model else None)
@@ -60,6 +63,20 @@ def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> 
 
 def test_a_few_words_are_no_evidence_for_the_model(normaliser: Normaliser) -> None:
     assert code(["Ya gitu aja sih, Mas.", "Iya, betul, Pak."], normaliser).empty
+
+
+def test_the_leave_taking_after_the_interviewers_thanks_is_not_read_by_the_model(
+    normaliser: Normaliser,
+) -> None:
+    said = ["Sama-sama, Mas. Eh, udah makan siang? Di depan ada nasi padang baru buka, enak "
+            "lho.",
+            "Iya, sama-sama. Eh, kalau mau data jumlah surat, minta ke Dewi ya, di meja depan."]
+    assert not code(said, normaliser).empty  # as an answer to a question it reads as a theme
+    assert code(said, normaliser, questions=["Oke, makasih, Mbak.",
+                                             "Oke, Pak, cukup dulu. Makasih banyak, Pak."]).empty
+    # thanks followed by the next question: the answer is read as usual
+    asked = code(said, normaliser, questions=["Oke, makasih. Terus, kalau makan siang?"] * 2)
+    assert not asked.empty
 
 
 def test_the_model_stays_out_of_another_codebook(normaliser: Normaliser,

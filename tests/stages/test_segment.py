@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.segment import EMPTY_PARTICLES, WORD_RE, segment, split_windows
+from pipeline.stages.segment import (
+    EMPTY_PARTICLES,
+    WORD_RE,
+    closing_exchange,
+    segment,
+    split_windows,
+)
 from pipeline.stages.speakers import parse_turns
 from pipeline.types import Transcript, Turn
 
@@ -98,3 +105,19 @@ def test_windows_cover_the_span_without_overlap(text: str, window: int) -> None:
         assert not text[e1:s2].strip()
     if spans:
         assert not text[: spans[0][0]].strip() and not text[spans[-1][1] :].strip()
+
+
+@pytest.mark.parametrize(("question", "answer", "closing"), [
+    ("Baik, Pak. Terima kasih banyak atas waktunya.", "Sama-sama. Salam buat dosennya.", True),
+    ("Oke, makasih ya, Mas.", "eh iya sama2 mas, sukses skripsinya", True),
+    ("Terima kasih, Bu.", "Kembali kasih, Dik.", True),
+    # thanks, then the next question: an answer to the guide
+    ("Oke, makasih. Terus soal apel pagi gimana?", "Sama-sama. Apelnya tiap hari, Mas.", False),
+    # thanks as a transition, and an answer that is not a "you're welcome"
+    ("Baik, terima kasih. Selanjutnya soal sarana.", "Ya, sarananya kurang, Mas.", False),
+    ("Terima kasih.", "Kembali lagi ke soal tadi, Mas, printernya itu rusak.", False),
+    ("Masih, Pak, hehe.", "Sama-sama, nanti saya mampir.", False),
+])
+def test_the_close_of_an_interview_is_told_from_an_answer(question: str, answer: str,
+                                                          closing: bool) -> None:
+    assert closing_exchange(question, answer) is closing
