@@ -8,6 +8,8 @@ Quote sets, each coded as ``tematik code`` codes a sheet (defaults: threshold, n
   for the final measurement of codebook version 3 and its errors studied since;
 - ``fresh``: fresh.csv (150 quotes written later, the same way), only with --fresh; it was
   untouched until the final measurement of the model trained on 4,420 quotes (README);
+- ``fresh2``: fresh2.csv (200 quotes written later still, by another writer who never saw
+  the codebook's cues), only with --fresh2: kept for a final measurement (README);
 - ``definitions``: tests/data/quotes/heldout.csv, 257 quotes written from the themes'
   definitions (the earlier evaluation; it shares their words, so it flatters the coder);
 - ``sample``: the sample corpus's manual coding (corpus/_coding_manual.csv), at passage level
@@ -21,7 +23,7 @@ quotes coded wrongly. Sets with a ``question`` column are also coded with the qu
 context (``+question``).
 
     .venv/bin/python scripts/eval_codebook.py [--sets dev,definitions,sample] [--holdout] [--fresh]
-        [--codebook FILE] [--threshold 1.5] [--resamples 1000] [--errors 20]
+        [--fresh2] [--codebook FILE] [--threshold 1.5] [--resamples 1000] [--errors 20]
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ SETS = {
     "dev": DATA / "quotes_informant" / "dev.csv",
     "holdout": DATA / "quotes_informant" / "holdout.csv",
     "fresh": DATA / "quotes_informant" / "fresh.csv",
+    "fresh2": DATA / "quotes_informant" / "fresh2.csv",
     "definitions": DATA / "quotes" / "heldout.csv",
 }
 OTHER = "other"
@@ -202,6 +205,8 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="also the fresh set (used for the final measurement of the "
                         "model trained on 4,420 quotes)")
+    parser.add_argument("--fresh2", action="store_true",
+                        help="also the second fresh set (keep it for a final measurement)")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK)
     parser.add_argument("--threshold", type=float, default=RunConfig.threshold)
     parser.add_argument("--resamples", type=int, default=1000)
@@ -209,7 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     book = load_codebook(args.codebook)
     names = [s for s in args.sets.split(",") if s] + (["holdout"] if args.holdout else []) + (
-        ["fresh"] if args.fresh else [])
+        ["fresh"] if args.fresh else []) + (["fresh2"] if args.fresh2 else [])
     for name in names:
         if name == "sample":
             sample_passages(args.codebook, args.threshold, args.resamples)
