@@ -86,6 +86,9 @@ alone named the right dimension more often than the dictionary's words: its prob
 worth twice their share). It says nothing of a passage with fewer than MODEL_MIN_WORDS
 content words ("Ya gitu aja sih, Mas."), nor of the leave-taking that answers the
 interviewer's closing thanks (:func:`pipeline.stages.segment.closing_exchange`)."""
+READ_CHUNK = 2_000
+"""The trained coders (the informant-speech model, a coder trained on your coding) read the
+passages' features this many passages at a time, so memory does not grow with the corpus."""
 REPEAT_FACTOR = 0.5
 """A cue said again adds this share of its weight ..."""
 MAX_REPEATS = 3

@@ -48,7 +48,7 @@ from pipeline.errors import ResourceError
 from pipeline.resources import INFORMANT_MODEL, informant_model_bytes
 from pipeline.stages.features import Doc, features_from_texts
 from pipeline.stages.normalise import Normaliser
-from pipeline.stages.supervised import SupervisedCoder
+from pipeline.stages.supervised import SupervisedCoder, encode
 
 FORMAT = "tematik.informant-model"
 FORMAT_VERSION = 1
@@ -81,11 +81,12 @@ class InformantModel:
         """(top-level theme probabilities, performance dimension probabilities given
         performance), one row per document; performance's probability is the largest of its
         own and its dimensions'."""
-        probs = self.themes.predict_proba(docs)
+        coded = encode(docs)  # once for both parts
+        probs = self.themes.predict_proba(coded)
         dims = [c for c in probs.columns if "." in str(c)]
         if dims and PERFORMANCE in probs.columns:
             probs[PERFORMANCE] = probs[[PERFORMANCE, *dims]].max(axis=1)
-        return probs.drop(columns=dims), self.dimensions.predict_proba(docs)
+        return probs.drop(columns=dims), self.dimensions.predict_proba(coded)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "version": FORMAT_VERSION, "themes": self.themes.to_dict(),

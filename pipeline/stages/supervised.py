@@ -16,6 +16,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -120,6 +121,24 @@ def _prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int,
     return (*_scores(tp, fp, fn), tp, fp, fn)
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """Documents' features as codes into one array of the distinct features, made once by
+    :func:`encode` so that several coders read them without hashing every string again."""
+
+    lengths: np.ndarray  # features per document
+    codes: np.ndarray  # every feature of every document, in order, as an index of uniques
+    uniques: np.ndarray  # the distinct features
+
+
+def encode(docs: Sequence[Doc]) -> Encoded:
+    """``docs`` (feature lists) as :class:`Encoded`."""
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+    codes, uniques = pd.factorize(flat)
+    return Encoded(lengths, np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object))
+
+
 class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
     """Multi-label coder: one class-weighted logistic regression per theme on TF-IDF features.
 
@@ -151,25 +170,30 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
 
     # -- features ------------------------------------------------------------------------
 
-    def _vectorise(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+    def _vectorise(self, docs: Sequence[Doc] | Encoded) -> sp.csr_matrix:
         """Sublinear TF-IDF; each row's word block and character block scaled to unit length,
         then the whole row."""
-        vocab = self.vocabulary_
-        # every document's features in one column, looked up at once; then the count of each
-        # (row, feature) pair, in row and feature order
-        found = pd.Series(list(chain.from_iterable(docs)), dtype=object).map(vocab)
-        known = found.notna().to_numpy()
-        rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(d) for d in docs])[known]
-        size = max(len(vocab), 1)
-        pairs, counts = np.unique(rows * size + found[known].to_numpy(dtype=np.int64),
-                                  return_counts=True)
-        row, col = pairs // size, pairs % size
-        values = (1.0 + np.log(counts.astype(np.float64))) * self.idf_[col]
+        coded = docs if isinstance(docs, Encoded) else encode(docs)
+        get = self.vocabulary_.get
+        # each distinct feature looked up once (-1: not in the vocabulary), then every
+        # occurrence through its code
+        found = np.fromiter((get(f, -1) for f in coded.uniques), dtype=np.int64,
+                            count=len(coded.uniques))[coded.codes]
+        known = found >= 0
+        n, size = len(coded.lengths), len(self.vocabulary_)
+        rows = np.repeat(np.arange(n, dtype=np.int64), coded.lengths)[known]
+        # the count of each (row, feature) pair, in row and feature order
+        counted = sp.csr_matrix((np.ones(int(known.sum())), (rows, found[known])),
+                                shape=(n, size))
+        counted.sum_duplicates()
+        row = np.repeat(np.arange(n, dtype=np.int64), np.diff(counted.indptr))
+        col = counted.indices.astype(np.int64)
+        values = (1.0 + np.log(counted.data)) * self.idf_[col]
         block = self._blocks[col]
         for scope in (row * 2 + block, row):
-            sums = np.bincount(scope, weights=values * values, minlength=2 * len(docs))
+            sums = np.bincount(scope, weights=values * values, minlength=2 * n)
             values = values / np.sqrt(sums[scope])
-        return sp.csr_matrix((values, (row, col)), shape=(len(docs), len(vocab)))
+        return sp.csr_matrix((values, (row, col)), shape=(n, size))
 
     def _fit_vocabulary(self, docs: Sequence[Doc]) -> None:
         df: Counter[str] = Counter()
@@ -313,12 +337,13 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         if not hasattr(self, "coef_"):
             raise NotFittedError("SupervisedCoder is not fitted yet: call fit() or from_dict()")
 
-    def predict_proba(self, docs: Sequence[Doc]) -> pd.DataFrame:
+    def predict_proba(self, docs: Sequence[Doc] | Encoded) -> pd.DataFrame:
         """Probability of each trained theme (columns ``classes_``) for each passage; the
         index is ``docs.index`` for a Series, else 0..n-1."""
         self._check()
-        index = docs.index if isinstance(docs, pd.Series) else pd.RangeIndex(len(docs))
-        X = self._vectorise([list(d) for d in docs])
+        index = docs.index if isinstance(docs, pd.Series) else pd.RangeIndex(
+            len(docs.lengths) if isinstance(docs, Encoded) else len(docs))
+        X = self._vectorise(docs if isinstance(docs, Encoded) else [list(d) for d in docs])
         proba = _sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_)
         return pd.DataFrame(proba, index=index, columns=list(self.classes_))
 

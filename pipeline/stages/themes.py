@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import (
@@ -49,6 +51,7 @@ from pipeline.config import (
     MODEL_MIN_WORDS,
     QUESTION_CAP,
     QUESTION_WEIGHT,
+    READ_CHUNK,
     REPEAT_FACTOR,
     SECONDARY_SHARE,
     SPECIFIC_FLOOR,
@@ -61,7 +64,7 @@ from pipeline.config import (
 )
 from pipeline.stages.coders import LearnedCoder
 from pipeline.stages.cues import CueMatcher
-from pipeline.stages.features import features_from_tokens
+from pipeline.stages.features import Doc, features_from_tokens
 from pipeline.stages.normalise import Normaliser
 from pipeline.stages.prior import InformantModel, decide, evident_child
 from pipeline.stages.segment import closing_exchange
@@ -446,12 +449,15 @@ def code_passages(
     matched = coder.match(tokens, question_tokens)
     ids = list(passages["passage_id"])
     use_model = model is not None and model.covers([t.id for t in coder.codebook.themes])
+    coders = list(learned)
+    readers: list[Callable[[list[Doc]], Sequence[pd.DataFrame]]] = [
+        *([model.predict] if model is not None and use_model else []),
+        *(partial(_one_table, one) for one in coders)]
     # what the trained coders read; made only when one of them will read it
-    features = list(features_from_tokens(tokens, ids)) if use_model or learned else []
+    tables = _read(tokens, ids, readers) if readers else []
     explains: dict[str, SupervisedCoder] = {}  # the coder whose probability a theme takes
     if model is not None and use_model:
-        probs, dims = model.predict(features)
-        probs.index, dims.index = pd.Index(ids), pd.Index(ids)
+        probs, dims, *tables = tables
         words = tokens[tokens["kind"] == "word"].groupby("passage_id").size()
         # a model's probability for a passage of a few words is its prior, not evidence;
         # nor does it read the leave-taking after the interviewer's thanks
@@ -464,16 +470,13 @@ def code_passages(
                                                   dims, coder.group, coder.threshold))
         explains.update({t: model.themes for t in model.classes_})
         explains.update({t: model.dimensions for t in model.dimensions.classes_})
-    coders = list(learned)
     if not coders:
         return matched, _explained(codings_frame(matched, passages), tokens, explains)
     cued = coder.matcher.cued_themes
     columns: dict[str, pd.Series] = {}
     thresholds: dict[str, float] = {}
-    for one in coders:
+    for one, probabilities in zip(coders, tables, strict=True):
         earned = set(trusted_themes(one))
-        probabilities = one.predict_proba(features)
-        probabilities.index = pd.Index(ids)
         for theme in one.classes_:
             if theme in earned or theme not in cued:
                 columns[theme] = probabilities[theme]
@@ -483,6 +486,29 @@ def code_passages(
     codings = codings_frame(matched, passages, probabilities=pd.DataFrame(columns, index=ids),
                             thresholds=thresholds)
     return matched, _explained(codings, tokens, explains)
+
+
+def _one_table(coder: LearnedCoder, docs: list[Doc]) -> tuple[pd.DataFrame]:
+    return (coder.predict_proba(docs),)
+
+
+def _read(tokens: pd.DataFrame, ids: list[str],
+          readers: Sequence[Callable[[list[Doc]], Sequence[pd.DataFrame]]]) -> list[pd.DataFrame]:
+    """The tables each of ``readers`` makes from the features of the passages ``ids`` (one
+    row per passage, indexed by id), READ_CHUNK passages at a time: the features of a large
+    corpus's passages at once took gigabytes."""
+    rows = tokens.groupby("passage_id", sort=False).indices
+    parts: list[list[pd.DataFrame]] = []
+    for start in range(0, max(len(ids), 1), READ_CHUNK):
+        chunk = ids[start:start + READ_CHUNK]
+        take = [rows[p] for p in chunk if p in rows]
+        docs = list(features_from_tokens(tokens.iloc[np.concatenate(take)] if take else
+                                         tokens.iloc[:0], chunk))
+        frames = [table for read in readers for table in read(docs)]
+        for table in frames:
+            table.index = pd.Index(chunk)
+        parts.append(frames)
+    return [pd.concat(group) for group in zip(*parts, strict=True)]
 
 
 def _explained(codings: pd.DataFrame, tokens: pd.DataFrame,

@@ -61,6 +61,16 @@ def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> 
     assert code(INDIRECT, normaliser, model=False).empty  # the dictionary finds nothing
 
 
+def test_reading_passages_in_chunks_codes_the_same(normaliser: Normaliser,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*INDIRECT, "Ya gitu aja sih, Mas.", "Pak Camat itu tiap pagi udah duluan di "
+             "kantor, jadi kita nggak enak kalau telat, ya kan."]
+    whole = code(texts, normaliser)
+    monkeypatch.setattr("pipeline.stages.themes.READ_CHUNK", 1)
+    pd.testing.assert_frame_equal(code(texts, normaliser), whole)
+    assert set(whole["passage_id"]) >= {"t:0", "t:1", "t:3"}
+
+
 def test_a_few_words_are_no_evidence_for_the_model(normaliser: Normaliser) -> None:
     assert code(["Ya gitu aja sih, Mas.", "Iya, betul, Pak."], normaliser).empty
 
