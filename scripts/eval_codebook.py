@@ -9,7 +9,8 @@ Quote sets, each coded as ``tematik code`` codes a sheet (defaults: threshold, n
 - ``fresh``: fresh.csv (150 quotes written later, the same way), only with --fresh; it was
   untouched until the final measurement of the model trained on 4,420 quotes (README);
 - ``fresh2``: fresh2.csv (200 quotes written later still, by another writer who never saw
-  the codebook's cues), only with --fresh2: kept for a final measurement (README);
+  the codebook's cues), only with --fresh2: untouched until the final measurement of the
+  model trained on 6,407 quotes (README);
 - ``definitions``: tests/data/quotes/heldout.csv, 257 quotes written from the themes'
   definitions (the earlier evaluation; it shares their words, so it flatters the coder);
 - ``sample``: the sample corpus's manual coding (corpus/_coding_manual.csv), at passage level
@@ -206,7 +207,8 @@ def main() -> None:
                         help="also the fresh set (used for the final measurement of the "
                         "model trained on 4,420 quotes)")
     parser.add_argument("--fresh2", action="store_true",
-                        help="also the second fresh set (keep it for a final measurement)")
+                        help="also the second fresh set (used for the final measurement of "
+                        "the model trained on 6,407 quotes)")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK)
     parser.add_argument("--threshold", type=float, default=RunConfig.threshold)
     parser.add_argument("--resamples", type=int, default=1000)
