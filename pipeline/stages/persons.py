@@ -102,11 +102,9 @@ def positions(transcripts: pd.DataFrame, transcript_ids: Iterable[object],
         return ["" for _ in transcript_ids]
     names = transcripts["informant"] if "informant" in transcripts else pd.Series(
         "", index=transcripts.index)
-    def text(value: object) -> str:
-        return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
-
-    header = {str(i): (text(n), text(r)) for i, n, r in zip(
-        transcripts["transcript_id"], names, transcripts["role"], strict=True)}
+    fields = (s.fillna("").astype(str) for s in (names, transcripts["role"]))
+    header = {str(i): (n, r) for i, n, r in zip(transcripts["transcript_id"], *fields,
+                                                 strict=True)}
     return [person_role(*header.get(str(t), ("", "")), str(d))
             for t, d in zip(transcript_ids, displays, strict=True)]
 

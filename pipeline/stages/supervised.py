@@ -341,9 +341,9 @@ class SupervisedCoder(BaseEstimator):  # type: ignore[misc]
         """Probability of each trained theme (columns ``classes_``) for each passage; the
         index is ``docs.index`` for a Series, else 0..n-1."""
         self._check()
-        index = docs.index if isinstance(docs, pd.Series) else pd.RangeIndex(
-            len(docs.lengths) if isinstance(docs, Encoded) else len(docs))
-        X = self._vectorise(docs if isinstance(docs, Encoded) else [list(d) for d in docs])
+        coded = docs if isinstance(docs, Encoded) else encode(docs)
+        index = docs.index if isinstance(docs, pd.Series) else pd.RangeIndex(len(coded.lengths))
+        X = self._vectorise(coded)
         proba = _sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_)
         return pd.DataFrame(proba, index=index, columns=list(self.classes_))
 

@@ -55,9 +55,12 @@ def test_the_model_recognises_themes_said_indirectly(normaliser: Normaliser) -> 
     assert first.loc["sdm", "probability"] >= 0.5
     assert first.loc["sdm", "evidence"]  # the words that pushed it, shown
     # the model names a dimension of performance too: a citizen's file done faster is the
-    # office's speed (responsiveness, or productivity: the two share it), not performance at large
+    # office's speed (responsiveness, or productivity: the two share it) or the change a
+    # reform produced (effectiveness: how the training quotes' writers file "dulu ...,
+    # sekarang ..."), never performance at large
     named = set(codings.loc[codings["passage_id"] == "t:1", "theme"])
-    assert len(named) == 1 and named <= {"kinerja.responsivitas", "kinerja.produktivitas"}
+    assert len(named) == 1 and named <= {"kinerja.responsivitas", "kinerja.produktivitas",
+                                         "kinerja.efektivitas"}
     assert code(INDIRECT, normaliser, model=False).empty  # the dictionary finds nothing
 
 
@@ -138,8 +141,11 @@ def test_a_complaint_of_favouritism_is_service_quality_not_waiting(
     codings = code(["Saya udah antre dari jam tujuh, Mbak, eh yang baru dateng malah "
                     "dipanggil duluan karena kenal sama petugasnya. Kan nggak adil gitu."],
                    normaliser)
-    coded = codings.set_index("theme")
-    assert list(coded.index) == ["kinerja.kualitas_pelayanan"]
+    coded = set(codings["theme"])
+    # the dimension is the unfairness, not the wait; favouritism may be filed under the
+    # office's culture as well (as several training quotes' writers did), nothing else
+    assert "kinerja.kualitas_pelayanan" in coded and "kinerja.responsivitas" not in coded
+    assert coded <= {"kinerja.kualitas_pelayanan", "budaya_organisasi"}
 
 
 def test_a_word_of_a_theme_in_talk_about_something_else_stays_uncoded(
