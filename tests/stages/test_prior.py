@@ -71,6 +71,9 @@ def test_reading_passages_in_chunks_codes_the_same(normaliser: Normaliser,
     whole = code(texts, normaliser)
     monkeypatch.setattr("pipeline.stages.themes.READ_CHUNK", 1)
     pd.testing.assert_frame_equal(code(texts, normaliser), whole)
+    # and by worker processes, one per core, where the chunks are many
+    monkeypatch.setattr("pipeline.stages.themes.PARALLEL_MIN_TOKENS", 0)
+    pd.testing.assert_frame_equal(code(texts, normaliser), whole)
     assert set(whole["passage_id"]) >= {"t:0", "t:1", "t:3"}
 
 
