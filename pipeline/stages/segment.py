@@ -164,21 +164,32 @@ def text_passage(passage_id: str, transcript_id: str, text: str, speaker: str = 
                    0, 0, 0, len(text.split()))
 
 
-THANKS_RE = re.compile(r"\b(?:te?rima ?kasih|makasih|matur nuwun|thank(?:s| you))\b",
-                       re.IGNORECASE)
-WELCOME_RE = re.compile(r"^\W*(?:(?:iya|ya|oh|oke|ok|baik|nggih|eh|ee|ehm)\W+){0,2}"
-                        r"(?:sama[- ]?sama\b|sama2\b"
-                        r"|(?:terima kasih )?kembali(?: kasih)?(?=\s*(?:[.,!]|$)))",
-                        re.IGNORECASE)
+THANKS = "terima kasih"
+"""Thanks, as written or as the lexicon reads makasih, mksh, trims, tks, terimakasih..."""
+WELCOMES = frozenset({"sama-sama", "kembali"})
+"""Replies to thanks (sama2 reads as sama-sama)."""
 
 
-def closing_exchange(question: str, answer: str) -> bool:
+def closing_exchange(question: Sequence[tuple[str, str]],
+                     answer: Sequence[tuple[str, str]]) -> bool:
     """Whether ``answer`` replies to the interviewer's thanks at the close of an interview:
     the question thanks and asks nothing (``Baik, Pak. Terima kasih banyak.``) and the
-    answer opens with ``sama-sama`` or ``kembali``. What follows is leave-taking and small
-    talk (``udah makan siang?``), not an answer to the interview guide."""
-    return (bool(THANKS_RE.search(question)) and "?" not in question
-            and bool(WELCOME_RE.match(answer)))
+    answer opens, after its fillers, with ``sama-sama`` or a ``kembali`` (``kasih``) that
+    stands alone. What follows is leave-taking and small talk (``udah makan siang?``), not an
+    answer to the interview guide. Both are given as the (norm, kind) of their tokens, as
+    the normaliser reads them, so spoken and chat spellings count."""
+    asked = [norm for norm, _ in question]
+    if f" {THANKS} " not in f" {' '.join(asked)} " or "?" in asked:
+        return False
+    said = [norm if kind != "punct" else "" for norm, kind in answer if kind != "filler"]
+    while said and not said[0]:
+        said.pop(0)  # punctuation before the first word
+    if said[:2] == ["sama", "sama"]:  # "sama sama", written apart
+        said[:2] = ["sama-sama"]
+    if not said or said[0] not in WELCOMES:
+        return False
+    after = said[2:3] if said[1:2] == ["kasih"] else said[1:2]
+    return said[0] == "sama-sama" or after in ([], [""])
 
 
 def display_of(frame: pd.DataFrame) -> pd.Series:

@@ -70,7 +70,7 @@ from pipeline.stages.cues import CueMatcher
 from pipeline.stages.features import Doc, features_from_tokens
 from pipeline.stages.normalise import Normaliser
 from pipeline.stages.prior import InformantModel, decide, evident_child
-from pipeline.stages.segment import closing_exchange
+from pipeline.stages.segment import THANKS, closing_exchange
 from pipeline.stages.supervised import SupervisedCoder, indicative_words
 from pipeline.types import Codebook
 
@@ -467,11 +467,8 @@ def code_passages(
         words = tokens[tokens["kind"] == "word"].groupby("passage_id").size()
         # a model's probability for a passage of a few words is its prior, not evidence;
         # nor does it read the leave-taking after the interviewer's thanks
-        questions = passages.get("question", pd.Series("", index=passages.index)).fillna("")
-        closing = [p for p, q, a in zip(ids, questions, passages["text"].fillna(""),
-                                        strict=True) if closing_exchange(str(q), str(a))]
         probs = probs[(words.reindex(probs.index, fill_value=0).to_numpy() >= MODEL_MIN_WORDS)
-                      & ~probs.index.isin(closing)]
+                      & ~probs.index.isin(_closings(tokens, question_tokens))]
         matched = replace(matched, decided=decide(matched.decided, matched.scores, probs,
                                                   dims, coder.group, coder.threshold))
         explains.update({t: model.themes for t in model.classes_})
@@ -492,6 +489,25 @@ def code_passages(
     codings = codings_frame(matched, passages, probabilities=pd.DataFrame(columns, index=ids),
                             thresholds=thresholds)
     return matched, _explained(codings, tokens, explains)
+
+
+def _closings(tokens: pd.DataFrame, question_tokens: pd.DataFrame | None) -> set[str]:
+    """The passages that answer the interviewer's closing thanks
+    (:func:`pipeline.stages.segment.closing_exchange`), read from the normalised tokens of
+    the answers and the questions; only passages whose question thanks are looked at."""
+    if question_tokens is None or not len(question_tokens):
+        return set()
+    last_word = THANKS.split()[-1]  # in one token ("makasih") or two ("terima kasih")
+    thanked = set(question_tokens.loc[question_tokens["norm"].isin([THANKS, last_word]),
+                                      "passage_id"])
+
+    def said(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+        frame = frame[frame["passage_id"].isin(thanked)]
+        return {str(p): list(zip(g["norm"], g["kind"], strict=True))
+                for p, g in frame.groupby("passage_id", sort=False)}
+
+    asked, answers = said(question_tokens), said(tokens)
+    return {p for p, question in asked.items() if closing_exchange(question, answers.get(p, []))}
 
 
 def _one_table(coder: LearnedCoder, docs: list[Doc]) -> tuple[pd.DataFrame]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.readers.codebook import load_codebook
 from pipeline.resources import MODELS_DIR
-from pipeline.stages.normalise import Normaliser, normalise
+from pipeline.stages.normalise import Normaliser, normalise, normalise_questions
 from pipeline.stages.prior import (
     decide,
     dimension,
@@ -43,6 +43,7 @@ def code(texts: list[str], normaliser: Normaliser, *, model: bool = True,
                                                strict=True))]
     _, codings = code_passages(passages_frame(units), normalise(units, normaliser),
                                DictionaryCoder(load_codebook(), normaliser),
+                               question_tokens=normalise_questions(units, normaliser),
                                model=load_model() if model else None)
     return codings
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.stages.normalise import Normaliser
 from pipeline.stages.segment import (
     EMPTY_PARTICLES,
     WORD_RE,
@@ -117,7 +118,13 @@ def test_windows_cover_the_span_without_overlap(text: str, window: int) -> None:
     ("Baik, terima kasih. Selanjutnya soal sarana.", "Ya, sarananya kurang, Mas.", False),
     ("Terima kasih.", "Kembali lagi ke soal tadi, Mas, printernya itu rusak.", False),
     ("Masih, Pak, hehe.", "Sama-sama, nanti saya mampir.", False),
+    # chat spellings and a transcript without punctuation, as the lexicon reads them
+    ("Mksh ya Bu", "sama sama dek", True),
 ])
 def test_the_close_of_an_interview_is_told_from_an_answer(question: str, answer: str,
-                                                          closing: bool) -> None:
-    assert closing_exchange(question, answer) is closing
+                                                          closing: bool,
+                                                          normaliser: Normaliser) -> None:
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(form.norm, form.kind) for *_, form in normaliser.tokenize(text)]
+
+    assert closing_exchange(read(question), read(answer)) is closing
