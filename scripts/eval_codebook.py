@@ -56,6 +56,12 @@ SETS = {
     "fresh2": DATA / "quotes_informant" / "fresh2.csv",
     "definitions": DATA / "quotes" / "heldout.csv",
 }
+LATER_SETS = {
+    "holdout": "version 3's final measurement",
+    "fresh": "the final measurement of the model trained on 4,420 quotes",
+    "fresh2": "the final measurement of the model trained on 6,407 quotes",
+}
+"""Sets scored only on request (``--holdout``...), each once kept for a final measurement."""
 OTHER = "other"
 MIN_QUOTES = 4
 
@@ -201,22 +207,16 @@ def sample_passages(book_path: Path, threshold: float, resamples: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sets", default="dev,definitions,sample")
-    parser.add_argument("--holdout", action="store_true",
-                        help="also the holdout set (used for version 3's final measurement)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="also the fresh set (used for the final measurement of the "
-                        "model trained on 4,420 quotes)")
-    parser.add_argument("--fresh2", action="store_true",
-                        help="also the second fresh set (used for the final measurement of "
-                        "the model trained on 6,407 quotes)")
+    for name, used in LATER_SETS.items():
+        parser.add_argument(f"--{name}", action="store_true",
+                            help=f"also the {name} set (used for {used})")
     parser.add_argument("--codebook", type=Path, default=DEFAULT_CODEBOOK)
     parser.add_argument("--threshold", type=float, default=RunConfig.threshold)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--errors", type=int, default=0)
     args = parser.parse_args()
     book = load_codebook(args.codebook)
-    names = [s for s in args.sets.split(",") if s] + (["holdout"] if args.holdout else []) + (
-        ["fresh"] if args.fresh else []) + (["fresh2"] if args.fresh2 else [])
+    names = [s for s in args.sets.split(",") if s] + [n for n in LATER_SETS if getattr(args, n)]
     for name in names:
         if name == "sample":
             sample_passages(args.codebook, args.threshold, args.resamples)
