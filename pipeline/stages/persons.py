@@ -115,16 +115,15 @@ def header_people(sessions: Sequence[Mapping[str, str]]) -> dict[str, str]:
     places (what :func:`person_role` reads back), so the informant of a second session keeps
     her own position. Empty when fewer than two sessions name an informant (the header's own
     fields then stand)."""
-    named = [m for m in sessions if _header_names(m.get("informant", ""))]
+    named = [(m, n) for m in sessions if (n := len(_header_names(m.get("informant", ""))))]
     if len(named) < 2:
         return {}
     roles: list[str] = []
-    for meta in named:
-        count = len(_header_names(meta["informant"]))
+    for meta, count in named:
         role = meta.get("role", "").strip()
         parts = [p.strip() for p in role.split(";")]
         roles += parts if len(parts) == count else [role] * count
-    return {"informant": "; ".join(m["informant"].strip() for m in named),
+    return {"informant": "; ".join(m["informant"].strip() for m, _ in named),
             "role": "; ".join(roles)}
 
 
